@@ -1,0 +1,2 @@
+build/release/src/core/err.o: src/core/err.c src/core/err.h
+src/core/err.h:

@@ -1,0 +1,8 @@
+/* cmd.h: the subcommands; each returns an exit code (err.h enum unmask_exit). */
+#ifndef UNMASK_CMD_H
+#define UNMASK_CMD_H
+
+int cmd_identify(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif

@@ -1,0 +1,26 @@
+/* linereader.h: reads lines from a FILE with a hard cap on line length.
+ *
+ * A line longer than the cap is reported once as UNMASK_ELIMIT and the rest of it is skipped, so a
+ * hostile 10 GB line costs the cap in memory, not 10 GB. */
+#ifndef UNMASK_LINEREADER_H
+#define UNMASK_LINEREADER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct linereader {
+    FILE *fp;      /* borrowed */
+    char *buf;     /* private */
+    size_t cap;    /* the cap: longest line kept, without its newline */
+    size_t alloc;  /* private */
+    long lineno;   /* read-only: number of the line last returned (1-based) */
+};
+
+void linereader_init(struct linereader *lr, FILE *fp, size_t cap);
+void linereader_deinit(struct linereader *lr);
+/* Reads the next line. On success returns UNMASK_OK and sets *line (NUL-terminated, without "\n" or
+ * "\r\n"; valid until the next call) and *len. Returns 1 at end of input, UNMASK_ELIMIT for an
+ * overlong line (skipped; lineno counts it), UNMASK_EIO on a read error. */
+int linereader_next(struct linereader *lr, char **line, size_t *len);
+
+#endif

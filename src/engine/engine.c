@@ -1,0 +1,427 @@
+/* engine.c: see engine.h and docs/VERDICT.md. */
+#include "engine.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/xalloc.h"
+
+static const char *const kind_names[V_N_KIND] = { "unknown", "clear", "suspect", "white-label",
+                                                  "covered" };
+
+const char *verdict_kind_name(enum verdict_kind k) { return k < V_N_KIND ? kind_names[k] : "?"; }
+
+int verdict_kind_parse(const char *s)
+{
+    for (int i = 0; i < V_N_KIND; i++)
+        if (!strcmp(s, kind_names[i]))
+            return i;
+    return -1;
+}
+
+/* Which observation fields carry the model, firmware and serial when no rule captured them. This is
+ * vocabulary (docs/OBSERVATIONS.md), not vendor knowledge. Earlier entries win. */
+enum { ATTR_MODEL, ATTR_FIRMWARE, ATTR_SERIAL, N_ATTR };
+static const struct {
+    const char *field;
+    int attr;
+} attr_fields[] = {
+    { "isapi.model", ATTR_MODEL },           { "onvif.model", ATTR_MODEL },
+    { "sadp.device_description", ATTR_MODEL }, { "dhip.device_type", ATTR_MODEL },
+    { "dahua.device_type", ATTR_MODEL },     { "upnp.model", ATTR_MODEL },
+    { "inventory.model", ATTR_MODEL },       { "isapi.firmware", ATTR_FIRMWARE },
+    { "onvif.firmware", ATTR_FIRMWARE },     { "sadp.software_version", ATTR_FIRMWARE },
+    { "dhip.version", ATTR_FIRMWARE },       { "dahua.version", ATTR_FIRMWARE },
+    { "isapi.serial", ATTR_SERIAL },         { "onvif.serial", ATTR_SERIAL },
+    { "sadp.device_sn", ATTR_SERIAL },       { "dhip.serial_no", ATTR_SERIAL },
+    { "inventory.serial", ATTR_SERIAL },
+};
+
+struct engine {
+    const struct kb *kb;
+    const struct oui_db *oui;
+    int as_of;
+    pcre2_match_data *md;
+    struct evidence *ev;
+    size_t n_ev, cap_ev;
+    double *score;         /* per maker */
+    int *max_str;          /* per maker: strongest evidence, -1 none */
+    unsigned *rule_gen;    /* per rule: generation in which it fired (dedupe) */
+    unsigned gen;
+};
+
+struct engine *engine_new(const struct kb *kb, const struct oui_db *ouidb, int as_of)
+{
+    struct engine *e = xcalloc(1, sizeof *e);
+    e->kb = kb;
+    e->oui = ouidb;
+    e->as_of = as_of;
+    e->md = pcre2_match_data_create(32, NULL);
+    e->score = xcalloc(kb->n_makers + 1, sizeof *e->score);
+    e->max_str = xcalloc(kb->n_makers + 1, sizeof *e->max_str);
+    e->rule_gen = xcalloc(kb->n_rules + 1, sizeof *e->rule_gen);
+    return e;
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    pcre2_match_data_free(e->md);
+    free(e->ev);
+    free(e->score);
+    free(e->max_str);
+    free(e->rule_gen);
+    free(e);
+}
+
+static bool re_match(struct engine *e, const pcre2_code *re, const char *s, size_t n)
+{
+    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, e->md, NULL) >= 0;
+}
+
+/* Adds mac.org for every mac.oui / mac.address the registry knows. */
+static void derive_mac_org(struct engine *e, struct device *d)
+{
+    size_t n = d->n_obs;
+    for (size_t i = 0; i < n; i++) {
+        const struct observation *o = &d->obs[i];
+        if (strcmp(o->name, "mac.oui") && strcmp(o->name, "mac.address"))
+            continue;
+        uint64_t v;
+        int nib = oui_parse(o->value, o->value_len, &v);
+        if (nib < 0 || oui_is_local(v, nib))
+            continue;
+        struct oui_hit hit;
+        if (!oui_lookup(e->oui, v, nib, &hit))
+            continue;
+        int k = obs_add(d, "mac.org", 7, hit.org, strlen(hit.org), hit.prefix, strlen(hit.prefix),
+                        -1);
+        if (k >= 0)
+            d->obs[k].derived_from = (int)i;
+    }
+}
+
+static void push_ev(struct engine *e, struct evidence ev)
+{
+    xgrow((void **)&e->ev, &e->cap_ev, e->n_ev + 1, sizeof *e->ev);
+    e->ev[e->n_ev++] = ev;
+}
+
+static bool also_holds(struct engine *e, const struct device *d, size_t self, const struct kb_also *a)
+{
+    if (!a->re)
+        return false;
+    for (size_t j = 0; j < d->n_obs; j++) {
+        if (j == self || d->obs[j].field_id != a->field_id)
+            continue;
+        if (re_match(e, a->re, d->obs[j].value, d->obs[j].value_len))
+            return true;
+    }
+    return false;
+}
+
+static bool owned_at(const struct kb_brand *b, int maker, int date)
+{
+    for (size_t i = 0; i < b->n_owners; i++)
+        if (b->owners[i].maker == maker && b->owners[i].from <= date && date <= b->owners[i].to)
+            return true;
+    return false;
+}
+
+static int current_owner(const struct kb_brand *b, int date)
+{
+    for (size_t i = 0; i < b->n_owners; i++)
+        if (b->owners[i].maker >= 0 && b->owners[i].from <= date && date <= b->owners[i].to)
+            return b->owners[i].maker;
+    return -1;
+}
+
+/* Runs the rules; fills e->ev and the verdict's captured attributes. */
+static void match_rules(struct engine *e, struct device *d, const char *attrs[N_ATTR])
+{
+    const struct kb *kb = e->kb;
+    for (size_t i = 0; i < d->n_obs; i++)
+        d->obs[i].field_id = kb_field_id(kb, d->obs[i].name);
+    for (size_t i = 0; i < d->n_obs; i++) {
+        const struct observation *o = &d->obs[i];
+        if (o->field_id < 0)
+            continue;
+        for (const int *rp = kb->field_rules[o->field_id]; *rp >= 0; rp++) {
+            const struct kb_rule *r = &kb->rules[*rp];
+            if (e->rule_gen[*rp] == e->gen || !r->re)
+                continue;
+            if (r->path_re && (!o->path || !re_match(e, r->path_re, o->path, strlen(o->path))))
+                continue;
+            if (!re_match(e, r->re, o->value, o->value_len))
+                continue;
+            /* Captures first: the `also` checks below reuse the match data. */
+            int grp[N_ATTR] = { r->grp_model, r->grp_firmware, r->grp_serial };
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
+            const char *got[N_ATTR] = { 0 };
+            for (int a = 0; a < N_ATTR; a++) {
+                if (!grp[a] || attrs[a])
+                    continue;
+                PCRE2_SIZE s = ov[2 * grp[a]], t = ov[2 * grp[a] + 1];
+                if (s != PCRE2_UNSET && t > s)
+                    got[a] = arena_strndup(&d->arena, o->value + s, t - s);
+            }
+            bool ok = true;
+            for (size_t k = 0; k < r->n_also && ok; k++)
+                ok = also_holds(e, d, i, &r->also[k]);
+            if (!ok)
+                continue;
+            for (int a = 0; a < N_ATTR; a++)
+                if (got[a])
+                    attrs[a] = got[a];
+            e->rule_gen[*rp] = e->gen;
+            push_ev(e, (struct evidence){ .obs = (int)i, .rule = *rp, .maker = r->maker,
+                                          .brand = r->brand, .rel = -1, .strength = r->strength });
+        }
+    }
+}
+
+static void add_score(struct engine *e, int maker, enum kb_strength s)
+{
+    if (maker < 0)
+        return;
+    e->score[maker] = 1.0 - (1.0 - e->score[maker]) * (1.0 - kb_strength_weight(s));
+    if ((int)s > e->max_str[maker])
+        e->max_str[maker] = (int)s;
+}
+
+static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t cap, const char *fmt, ...)
+{
+    size_t n = strlen(buf);
+    if (n + 1 >= cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + n, cap - n, fmt, ap);
+    va_end(ap);
+}
+
+/* The strongest evidence for maker m (first among equals), or -1. */
+static int strongest_for(const struct engine *e, int m)
+{
+    int best = -1;
+    for (size_t i = 0; i < e->n_ev; i++)
+        if (e->ev[i].maker == m && (best < 0 || e->ev[i].strength > e->ev[best].strength))
+            best = (int)i;
+    return best;
+}
+
+static void describe_ev(const struct engine *e, const struct device *d, int i, char *buf, size_t cap)
+{
+    const struct evidence *ev = &e->ev[i];
+    if (ev->rule == EV_RULE_RELATIONSHIP) {
+        const struct kb_brand *b = &e->kb->brands[ev->brand];
+        const struct kb_rel *r = &b->oems[ev->rel];
+        append(buf, cap, "%s is reported as built by %s (%s to %s, evidence grade %c)", b->name,
+               e->kb->makers[r->maker].name, r->from_text, r->to_text, r->grade);
+        return;
+    }
+    const struct kb_rule *r = &e->kb->rules[ev->rule];
+    const struct observation *o = &d->obs[ev->obs];
+    char val[72];
+    size_t n = o->value_len < 60 ? o->value_len : 60;
+    size_t j = 0;
+    for (size_t k = 0; k < n && j < sizeof val - 4; k++) {
+        char c = o->value[k];
+        val[j++] = (c == '\r' || c == '\n' || c == '\t' || c == '\0') ? ' ' : c;
+    }
+    val[j] = '\0';
+    append(buf, cap, "%s \"%s%s\" (rule %s, %s)", o->name, val, o->value_len > 60 ? "..." : "",
+           r->id, kb_strength_name(r->strength));
+}
+
+static void lists_text(const struct kb *kb, int m, char *buf, size_t cap)
+{
+    const struct kb_maker *mk = &kb->makers[m];
+    for (size_t i = 0; i < mk->n_on; i++) {
+        const struct kb_on *on = &mk->on[i];
+        const struct kb_list *l = on->list >= 0 ? &kb->lists[on->list] : NULL;
+        const char *name = l && l->short_name ? l->short_name : on->list_id;
+        append(buf, cap, "%s%s (since %s)", i ? ", " : "", name, on->date_text);
+    }
+}
+
+void engine_judge(struct engine *e, struct device *d, struct verdict *out)
+{
+    const struct kb *kb = e->kb;
+    memset(out, 0, sizeof *out);
+    out->maker = out->brand = out->conflict_maker = -1;
+    e->n_ev = 0;
+    if (++e->gen == 0) { /* wrapped: clear the stamps once every 4 billion devices */
+        memset(e->rule_gen, 0, kb->n_rules * sizeof *e->rule_gen);
+        e->gen = 1;
+    }
+    if (e->oui)
+        derive_mac_org(e, d);
+
+    const char *attrs[N_ATTR] = { 0 };
+    match_rules(e, d, attrs);
+
+    for (size_t m = 0; m < kb->n_makers; m++) {
+        e->score[m] = 0.0;
+        e->max_str[m] = -1;
+    }
+    /* Declared brand: the strongest brand evidence, first among equals. */
+    int brand_ev = -1;
+    for (size_t i = 0; i < e->n_ev; i++) {
+        struct evidence *ev = &e->ev[i];
+        if (ev->brand >= 0) {
+            ev->maker = current_owner(&kb->brands[ev->brand], e->as_of);
+            if (brand_ev < 0 || ev->strength > e->ev[brand_ev].strength)
+                brand_ev = (int)i;
+        }
+        add_score(e, ev->maker, ev->strength);
+    }
+    out->brand = brand_ev >= 0 ? e->ev[brand_ev].brand : -1;
+
+    int best = -1;
+    for (size_t m = 0; m < kb->n_makers; m++) {
+        if (e->max_str[m] < 0)
+            continue;
+        if (best < 0 || e->score[m] > e->score[best] ||
+            (e->score[m] == e->score[best] &&
+             (e->max_str[m] > e->max_str[best] ||
+              (e->max_str[m] == e->max_str[best] && kb->makers[m].covered &&
+               !kb->makers[best].covered))))
+            best = (int)m;
+    }
+
+    /* No maker evidence but a declared brand: its reported OEM makers (grade H or M) and former
+     * covered owners explain it, as weak evidence only (docs/RULES.md: never more than suspect). */
+    if (best < 0 && out->brand >= 0) {
+        const struct kb_brand *b = &kb->brands[out->brand];
+        for (size_t i = 0; i < b->n_oems; i++) {
+            const struct kb_rel *r = &b->oems[i];
+            if (r->maker < 0 || r->grade == 'L' || !kb->makers[r->maker].covered)
+                continue;
+            push_ev(e, (struct evidence){ .obs = -1, .rule = EV_RULE_RELATIONSHIP,
+                                          .maker = r->maker, .brand = out->brand, .rel = (int)i,
+                                          .strength = KB_WEAK });
+            add_score(e, r->maker, KB_WEAK);
+            if (best < 0)
+                best = r->maker;
+        }
+    }
+
+    /* Strongest competitor. */
+    int second = -1;
+    for (size_t m = 0; m < kb->n_makers; m++)
+        if ((int)m != best && e->max_str[m] >= 0 && (second < 0 || e->score[m] > e->score[second]))
+            second = (int)m;
+
+    enum verdict_kind kind;
+    if (best < 0) {
+        kind = V_UNKNOWN;
+    } else if (kb->makers[best].covered) {
+        kind = e->max_str[best] >= KB_LABEL ? V_COVERED : V_SUSPECT;
+    } else if (second >= 0 && kb->makers[second].covered && e->max_str[second] >= KB_MEDIUM) {
+        /* A covered maker has real evidence too: never hide it behind a clear verdict. */
+        int t = best;
+        best = second;
+        second = t;
+        kind = V_SUSPECT;
+    } else {
+        kind = e->max_str[best] >= KB_LABEL ? V_CLEAR : V_UNKNOWN;
+    }
+    if (kind == V_COVERED && out->brand >= 0 && !owned_at(&kb->brands[out->brand], best, e->as_of))
+        kind = V_WHITE_LABEL;
+
+    out->kind = kind;
+    out->maker = best;
+    out->covered = best >= 0 && kb->makers[best].covered;
+    out->conflict_maker = second;
+    double conf = best >= 0 ? e->score[best] : 0.0;
+    if (second >= 0)
+        conf *= 1.0 - 0.5 * e->score[second];
+    if (conf > 0.99)
+        conf = 0.99;
+    out->confidence = conf;
+    for (size_t i = 0; i < e->n_ev; i++)
+        e->ev[i].conflicting = e->ev[i].maker >= 0 && e->ev[i].maker != best;
+    out->ev = e->ev;
+    out->n_ev = e->n_ev;
+
+    /* Attributes observed directly when no rule captured them. */
+    for (size_t k = 0; k < sizeof attr_fields / sizeof *attr_fields; k++) {
+        if (attrs[attr_fields[k].attr])
+            continue;
+        for (size_t i = 0; i < d->n_obs; i++)
+            if (d->obs[i].value_len && !strcmp(d->obs[i].name, attr_fields[k].field)) {
+                attrs[attr_fields[k].attr] = d->obs[i].value;
+                break;
+            }
+    }
+    out->model = attrs[ATTR_MODEL];
+    out->firmware = attrs[ATTR_FIRMWARE];
+    out->serial = attrs[ATTR_SERIAL];
+
+    /* One sentence a person reads. */
+    char *x = out->explanation;
+    size_t cap = sizeof out->explanation;
+    x[0] = '\0';
+    int top = best >= 0 ? strongest_for(e, best) : -1;
+    size_t n_for = 0;
+    for (size_t i = 0; i < e->n_ev; i++)
+        n_for += e->ev[i].maker == best;
+    const char *mname = best >= 0 ? kb->makers[best].name : NULL;
+    const char *bname = out->brand >= 0 ? kb->brands[out->brand].name : NULL;
+    switch (kind) {
+    case V_UNKNOWN:
+        if (best < 0)
+            append(x, cap, "No rule identifies a maker from the %zu observation%s", d->n_obs,
+                   d->n_obs == 1 ? "" : "s");
+        else {
+            append(x, cap, "Only weak evidence points to %s: ", mname);
+            describe_ev(e, d, top, x, cap);
+            append(x, cap, "; not enough to name the maker");
+        }
+        break;
+    case V_CLEAR:
+        append(x, cap, "Made by %s, which no covered list names: %zu piece%s of evidence, strongest ",
+               mname, n_for, n_for == 1 ? "" : "s");
+        describe_ev(e, d, top, x, cap);
+        break;
+    case V_SUSPECT:
+        if (top >= 0 && e->ev[top].rule == EV_RULE_RELATIONSHIP) {
+            append(x, cap, "Declared brand %s only: ", bname);
+            describe_ev(e, d, top, x, cap);
+            append(x, cap, ", but no device evidence confirms %s made it", mname);
+        } else {
+            append(x, cap, "%s evidence points to covered maker %s: ",
+                   e->max_str[best] >= KB_MEDIUM ? "Conflicting" : "Only weak", mname);
+            describe_ev(e, d, top, x, cap);
+            append(x, cap, "; confirm with a probe of the firmware stack");
+        }
+        break;
+    case V_COVERED:
+    case V_WHITE_LABEL:
+        if (kind == V_WHITE_LABEL)
+            append(x, cap, "Sold as %s but made by %s: ", bname, mname);
+        else if (bname && out->brand != best && strcmp(bname, mname))
+            append(x, cap, "Made by %s under its own brand %s: ", mname, bname);
+        else
+            append(x, cap, "Made by %s: ", mname);
+        append(x, cap, "%zu piece%s of evidence, strongest ", n_for, n_for == 1 ? "" : "s");
+        describe_ev(e, d, top, x, cap);
+        append(x, cap, "; named by ");
+        lists_text(kb, best, x, cap);
+        break;
+    case V_N_KIND: break;
+    }
+    if (second >= 0 && e->max_str[second] >= 0) {
+        int t = strongest_for(e, second);
+        append(x, cap, ". Conflicting evidence for %s: ", kb->makers[second].name);
+        if (t >= 0)
+            describe_ev(e, d, t, x, cap);
+    }
+    append(x, cap, ".");
+}

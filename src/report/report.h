@@ -1,0 +1,51 @@
+/* report.h: writers, the only code that knows output formats (STYLE R6: plug-ins in one registry).
+ *
+ * Every writer escapes what came from outside for its format: JSON by jansson, CSV by libcsv quoting
+ * plus a guard against spreadsheet formulas, the terminal table by replacing control characters (a
+ * device banner must not be able to move the cursor or change colours). */
+#ifndef UNMASK_REPORT_H
+#define UNMASK_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../engine/engine.h"
+#include "../kb/kb.h"
+#include "../obs/obs.h"
+
+/* Facts about a device that come from its source rather than from the judgement. All optional. */
+struct report_extra {
+    const char *file;    /* inventory / import: the file it came from */
+    long row;            /* inventory: line number in that file (header is line 1); 0 when absent */
+    const char *address; /* scan: IP address */
+    const char *mac;     /* scan: MAC address */
+};
+
+struct report_ctx {
+    const struct kb *kb;  /* borrowed */
+    FILE *out;            /* borrowed */
+    bool color;           /* table only: ANSI colours (a terminal without NO_COLOR) */
+    long counts[V_N_KIND];
+    long n_devices;
+    void *priv;           /* writer state */
+};
+
+struct report_writer {
+    const char *name;      /* "json", "table", "csv" */
+    const char *extension; /* ".jsonl", "", ".csv" */
+    int (*begin)(struct report_ctx *ctx);
+    int (*device)(struct report_ctx *ctx, const struct device *d, const struct verdict *v,
+                  const struct report_extra *x);
+    int (*end)(struct report_ctx *ctx);
+};
+
+/* Looks a writer up by name ("json", "table", "csv"); NULL if unknown. */
+const struct report_writer *report_find(const char *name);
+/* Looks a writer up by a file name's extension; NULL if none fits. */
+const struct report_writer *report_for_path(const char *path);
+/* Builds the verdict object of docs/VERDICT.md (a new reference; the caller decrefs). */
+json_t *report_verdict_json(const struct kb *kb, const struct device *d, const struct verdict *v,
+                            const struct report_extra *x);
+
+#endif

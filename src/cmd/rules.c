@@ -1,11 +1,12 @@
 /* rules.c: `unmask rules check [PATH...]` and `unmask rules list`. */
 #include <getopt.h>
-#include <jansson.h>
+#include <yajl/yajl_gen.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../core/err.h"
 #include "../core/log.h"
+#include "../report/report.h"
 #include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
@@ -84,17 +85,26 @@ static int list(int argc, char **argv)
         if (maker && (owner < 0 || strcmp(kb->makers[owner].slug, maker)))
             continue;
         if (json) {
-            json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i}", "id", r->id, "field",
-                                  r->fields.v[0], "match", r->match_src, "indicates", ind, "kind",
-                                  r->maker >= 0 ? "maker" : "brand", "strength",
-                                  kb_strength_name(r->strength), "examples", (int)r->n_ex);
-            json_t *src = json_array();
+            yajl_gen g = yajl_gen_alloc(NULL);
+            yajl_gen_map_open(g);
+            report_gen_kv(g, "id", r->id);
+            report_gen_kv(g, "field", r->fields.v[0]);
+            report_gen_kv(g, "match", r->match_src);
+            report_gen_kv(g, "indicates", ind);
+            report_gen_kv(g, "kind", r->maker >= 0 ? "maker" : "brand");
+            report_gen_kv(g, "strength", kb_strength_name(r->strength));
+            yajl_gen_string(g, (const unsigned char *)"source", 6);
+            yajl_gen_array_open(g);
             for (size_t k = 0; k < r->sources.n; k++)
-                json_array_append_new(src, json_string(r->sources.v[k]));
-            json_object_set_new(o, "source", src);
-            json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+                yajl_gen_string(g, (const unsigned char *)r->sources.v[k], strlen(r->sources.v[k]));
+            yajl_gen_array_close(g);
+            yajl_gen_map_close(g);
+            const unsigned char *buf;
+            size_t len;
+            yajl_gen_get_buf(g, &buf, &len);
+            fwrite(buf, 1, len, stdout);
             putchar('\n');
-            json_decref(o);
+            yajl_gen_free(g);
         } else {
             char src[200];
             text_clean(r->sources.v[0], strlen(r->sources.v[0]), src, sizeof src, 60);

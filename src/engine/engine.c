@@ -39,8 +39,19 @@ static const struct {
     { "inventory.serial", ATTR_SERIAL },
 };
 
+/* What the engine knows about an observation name, found with one hash lookup per observation. */
+struct name_info {
+    const char *name; /* borrowed from kb->fields or attr_fields */
+    int field_id;     /* kb field id, or -1 */
+    int attr;         /* ATTR_* or -1 */
+    int attr_rank;    /* position in attr_fields: lower wins */
+    bool mac;         /* mac.oui or mac.address: derive mac.org */
+};
+
 struct engine {
     const struct kb *kb;
+    struct name_info *names; /* open addressing, names_cap slots, NULL name = empty */
+    size_t names_cap;
     const struct oui_db *oui;
     int as_of;
     pcre2_match_data *md;
@@ -52,9 +63,53 @@ struct engine {
     unsigned gen;
 };
 
+static unsigned long hash_name(const char *s)
+{
+    unsigned long h = 5381;
+    while (*s)
+        h = h * 33 ^ (unsigned char)*s++;
+    return h;
+}
+
+static struct name_info *name_slot(const struct engine *e, const char *name)
+{
+    size_t mask = e->names_cap - 1;
+    for (size_t i = hash_name(name) & mask;; i = (i + 1) & mask)
+        if (!e->names[i].name || !strcmp(e->names[i].name, name))
+            return &e->names[i];
+}
+
+static struct name_info *name_add(struct engine *e, const char *name)
+{
+    struct name_info *n = name_slot(e, name);
+    if (!n->name)
+        *n = (struct name_info){ .name = name, .field_id = -1, .attr = -1 };
+    return n;
+}
+
+static const struct name_info *name_find(const struct engine *e, const char *name)
+{
+    const struct name_info *n = name_slot(e, name);
+    return n->name ? n : NULL;
+}
+
 struct engine *engine_new(const struct kb *kb, const struct oui_db *ouidb, int as_of)
 {
     struct engine *e = xcalloc(1, sizeof *e);
+    size_t want = kb->n_fields + sizeof attr_fields / sizeof *attr_fields + 2;
+    e->names_cap = 64;
+    while (e->names_cap < want * 2)
+        e->names_cap *= 2;
+    e->names = xcalloc(e->names_cap, sizeof *e->names);
+    for (size_t i = 0; i < kb->n_fields; i++)
+        name_add(e, kb->fields[i])->field_id = (int)i;
+    for (size_t i = 0; i < sizeof attr_fields / sizeof *attr_fields; i++) {
+        struct name_info *n = name_add(e, attr_fields[i].field);
+        n->attr = attr_fields[i].attr;
+        n->attr_rank = (int)i;
+    }
+    name_add(e, "mac.oui")->mac = true;
+    name_add(e, "mac.address")->mac = true;
     e->kb = kb;
     e->oui = ouidb;
     e->as_of = as_of;
@@ -70,6 +125,7 @@ void engine_free(struct engine *e)
     if (!e)
         return;
     pcre2_match_data_free(e->md);
+    free(e->names);
     free(e->ev);
     free(e->score);
     free(e->max_str);
@@ -77,9 +133,14 @@ void engine_free(struct engine *e)
     free(e);
 }
 
+/* Observations are valid UTF-8 by construction (obs_add), so the per-call UTF check is skipped; the
+ * JIT entry point is used directly, and the interpreter where JIT compilation was not possible. */
 static bool re_match(struct engine *e, const pcre2_code *re, const char *s, size_t n)
 {
-    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, e->md, NULL) >= 0;
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, 0, 0, e->md, NULL);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, e->md, NULL);
+    return rc >= 0;
 }
 
 /* Adds mac.org for every mac.oui / mac.address the registry knows. */
@@ -88,7 +149,8 @@ static void derive_mac_org(struct engine *e, struct device *d)
     size_t n = d->n_obs;
     for (size_t i = 0; i < n; i++) {
         const struct observation *o = &d->obs[i];
-        if (strcmp(o->name, "mac.oui") && strcmp(o->name, "mac.address"))
+        const struct name_info *ni = name_find(e, o->name);
+        if (!ni || !ni->mac)
             continue;
         uint64_t v;
         int nib = oui_parse(o->value, o->value_len, &v);
@@ -143,8 +205,17 @@ static int current_owner(const struct kb_brand *b, int date)
 static void match_rules(struct engine *e, struct device *d, const char *attrs[N_ATTR])
 {
     const struct kb *kb = e->kb;
-    for (size_t i = 0; i < d->n_obs; i++)
-        d->obs[i].field_id = kb_field_id(kb, d->obs[i].name);
+    int attr_rank[N_ATTR] = { 1 << 30, 1 << 30, 1 << 30 };
+    const char *direct[N_ATTR] = { 0 };
+    for (size_t i = 0; i < d->n_obs; i++) {
+        const struct name_info *ni = name_find(e, d->obs[i].name);
+        d->obs[i].field_id = ni ? ni->field_id : -1;
+        /* Attributes observed directly, used when no rule captures them. */
+        if (ni && ni->attr >= 0 && d->obs[i].value_len && ni->attr_rank < attr_rank[ni->attr]) {
+            attr_rank[ni->attr] = ni->attr_rank;
+            direct[ni->attr] = d->obs[i].value;
+        }
+    }
     for (size_t i = 0; i < d->n_obs; i++) {
         const struct observation *o = &d->obs[i];
         if (o->field_id < 0)
@@ -181,6 +252,9 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
                                           .brand = r->brand, .rel = -1, .strength = r->strength });
         }
     }
+    for (int a = 0; a < N_ATTR; a++)
+        if (!attrs[a])
+            attrs[a] = direct[a];
 }
 
 static void add_score(struct engine *e, int maker, enum kb_strength s)
@@ -350,16 +424,6 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     out->ev = e->ev;
     out->n_ev = e->n_ev;
 
-    /* Attributes observed directly when no rule captured them. */
-    for (size_t k = 0; k < sizeof attr_fields / sizeof *attr_fields; k++) {
-        if (attrs[attr_fields[k].attr])
-            continue;
-        for (size_t i = 0; i < d->n_obs; i++)
-            if (d->obs[i].value_len && !strcmp(d->obs[i].name, attr_fields[k].field)) {
-                attrs[attr_fields[k].attr] = d->obs[i].value;
-                break;
-            }
-    }
     out->model = attrs[ATTR_MODEL];
     out->firmware = attrs[ATTR_FIRMWARE];
     out->serial = attrs[ATTR_SERIAL];

@@ -1,4 +1,4 @@
-/* jsonl.h: the identify input reader: one device per JSON line (docs/OBSERVATIONS.md), via jansson.
+/* jsonl.h: the identify input reader: one device per JSON line (docs/OBSERVATIONS.md), via yajl.
  *
  * Pure with respect to I/O: it parses one line that the caller read. */
 #ifndef UNMASK_JSONL_H

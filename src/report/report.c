@@ -29,107 +29,153 @@ const struct report_writer *report_for_path(const char *path)
     return NULL;
 }
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
-
-/* json_string() refuses invalid UTF-8; observations are repaired on entry, so this only guards. */
-static json_t *strn(const char *s, size_t n)
+static void gstr(yajl_gen g, const char *s)
 {
-    json_t *j = json_stringn(s, n);
-    return j ? j : json_string("\xEF\xBF\xBD");
+    if (s)
+        yajl_gen_string(g, (const unsigned char *)s, strlen(s));
+    else
+        yajl_gen_null(g);
 }
 
-json_t *report_verdict_json(const struct kb *kb, const struct device *d, const struct verdict *v,
-                            const struct report_extra *x)
+static void gstrn(yajl_gen g, const char *s, size_t n)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", str_or_null(d->id));
+    yajl_gen_string(g, (const unsigned char *)s, n);
+}
+
+void report_gen_kv(yajl_gen g, const char *key, const char *val)
+{
+    gstr(g, key);
+    gstr(g, val);
+}
+
+static void gsources(yajl_gen g, const struct kb_strv *src)
+{
+    gstr(g, "source");
+    yajl_gen_array_open(g);
+    for (size_t k = 0; k < src->n; k++)
+        gstr(g, src->v[k]);
+    yajl_gen_array_close(g);
+}
+
+static void gobservation(yajl_gen g, const struct device *d, const struct observation *ob)
+{
+    yajl_gen_map_open(g);
+    const char *dot = strchr(ob->name, '.');
+    gstr(g, "proto");
+    gstrn(g, ob->name, (size_t)(dot - ob->name));
+    report_gen_kv(g, "field", dot + 1);
+    gstr(g, "value");
+    gstrn(g, ob->value, ob->value_len);
+    if (ob->port >= 0) {
+        gstr(g, "port");
+        yajl_gen_integer(g, ob->port);
+    }
+    if (ob->path)
+        report_gen_kv(g, "path", ob->path);
+    if (ob->truncated) {
+        gstr(g, "truncated");
+        yajl_gen_bool(g, 1);
+    }
+    if (ob->derived_from >= 0) {
+        const struct observation *src = &d->obs[ob->derived_from];
+        gstr(g, "derived_from");
+        yajl_gen_map_open(g);
+        report_gen_kv(g, "name", src->name);
+        gstr(g, "value");
+        gstrn(g, src->value, src->value_len);
+        yajl_gen_map_close(g);
+    }
+    yajl_gen_map_close(g);
+}
+
+void report_verdict_gen(yajl_gen g, const struct kb *kb, const struct device *d,
+                        const struct verdict *v, const struct report_extra *x)
+{
+    yajl_gen_map_open(g);
+    report_gen_kv(g, "id", d->id);
     if (x && x->file)
-        json_object_set_new(o, "file", json_string(x->file));
-    if (x && x->row > 0)
-        json_object_set_new(o, "row", json_integer(x->row));
+        report_gen_kv(g, "file", x->file);
+    if (x && x->row > 0) {
+        gstr(g, "row");
+        yajl_gen_integer(g, x->row);
+    }
     if (x && x->address)
-        json_object_set_new(o, "address", json_string(x->address));
+        report_gen_kv(g, "address", x->address);
     if (x && x->mac)
-        json_object_set_new(o, "mac", json_string(x->mac));
+        report_gen_kv(g, "mac", x->mac);
     const struct kb_maker *m = v->maker >= 0 ? &kb->makers[v->maker] : NULL;
-    json_object_set_new(o, "maker", m ? json_string(m->slug) : json_null());
-    json_object_set_new(o, "maker_name", m ? json_string(m->name) : json_null());
-    json_object_set_new(o, "confidence", json_real((double)(long)(v->confidence * 1000 + 0.5) / 1000));
-    json_object_set_new(o, "brand", v->brand >= 0 ? json_string(kb->brands[v->brand].name) : json_null());
-    json_object_set_new(o, "model", str_or_null(v->model));
-    json_object_set_new(o, "firmware", str_or_null(v->firmware));
-    json_object_set_new(o, "serial", str_or_null(v->serial));
-    json_object_set_new(o, "verdict", json_string(verdict_kind_name(v->kind)));
-    json_object_set_new(o, "covered", json_boolean(v->covered && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL)));
-    json_t *lists = json_array();
-    if (m)
+    report_gen_kv(g, "maker", m ? m->slug : NULL);
+    report_gen_kv(g, "maker_name", m ? m->name : NULL);
+    char num[16];
+    int nl = snprintf(num, sizeof num, "%.3f", v->confidence);
+    gstr(g, "confidence");
+    yajl_gen_number(g, num, (size_t)nl);
+    report_gen_kv(g, "brand", v->brand >= 0 ? kb->brands[v->brand].name : NULL);
+    report_gen_kv(g, "model", v->model);
+    report_gen_kv(g, "firmware", v->firmware);
+    report_gen_kv(g, "serial", v->serial);
+    report_gen_kv(g, "verdict", verdict_kind_name(v->kind));
+    gstr(g, "covered");
+    yajl_gen_bool(g, v->kind == V_COVERED || v->kind == V_WHITE_LABEL);
+    gstr(g, "lists");
+    yajl_gen_array_open(g);
+    if (m && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL || v->kind == V_SUSPECT))
         for (size_t i = 0; i < m->n_on; i++) {
             const struct kb_on *on = &m->on[i];
-            json_t *l = json_object();
-            json_object_set_new(l, "id", json_string(on->list_id));
-            json_object_set_new(l, "name", on->list >= 0 ? json_string(kb->lists[on->list].name) : json_null());
-            json_object_set_new(l, "since", json_string(on->date_text));
+            yajl_gen_map_open(g);
+            report_gen_kv(g, "id", on->list_id);
+            report_gen_kv(g, "name", on->list >= 0 ? kb->lists[on->list].name : NULL);
+            report_gen_kv(g, "since", on->date_text);
             if (on->qualifier)
-                json_object_set_new(l, "qualifier", json_string(on->qualifier));
-            json_array_append_new(lists, l);
+                report_gen_kv(g, "qualifier", on->qualifier);
+            yajl_gen_map_close(g);
         }
-    json_object_set_new(o, "lists", lists);
-    json_t *evs = json_array();
+    yajl_gen_array_close(g);
+    gstr(g, "evidence");
+    yajl_gen_array_open(g);
     for (size_t i = 0; i < v->n_ev; i++) {
         const struct evidence *ev = &v->ev[i];
-        json_t *e = json_object();
+        yajl_gen_map_open(g);
         if (ev->rule == EV_RULE_RELATIONSHIP) {
             const struct kb_brand *b = &kb->brands[ev->brand];
             const struct kb_rel *r = &b->oems[ev->rel];
-            json_object_set_new(e, "rule", json_string("brand-relationship"));
-            json_object_set_new(e, "indicates", json_string(kb->makers[r->maker].slug));
-            json_object_set_new(e, "kind", json_string("oem-relationship"));
-            json_object_set_new(e, "period", json_pack("[ss]", r->from_text, r->to_text));
-            json_object_set_new(e, "grade", json_stringn(&r->grade, 1));
-            json_object_set_new(e, "strength", json_string(kb_strength_name(ev->strength)));
-            json_t *src = json_array();
-            for (size_t k = 0; k < b->sources.n; k++)
-                json_array_append_new(src, json_string(b->sources.v[k]));
-            json_object_set_new(e, "source", src);
+            report_gen_kv(g, "rule", "brand-relationship");
+            report_gen_kv(g, "indicates", kb->makers[r->maker].slug);
+            report_gen_kv(g, "kind", "oem-relationship");
+            report_gen_kv(g, "brand", b->name);
+            gstr(g, "period");
+            yajl_gen_array_open(g);
+            gstr(g, r->from_text);
+            gstr(g, r->to_text);
+            yajl_gen_array_close(g);
+            gstr(g, "grade");
+            gstrn(g, &r->grade, 1);
+            report_gen_kv(g, "strength", kb_strength_name(ev->strength));
+            gsources(g, &b->sources);
         } else {
             const struct kb_rule *r = &kb->rules[ev->rule];
-            const struct observation *ob = &d->obs[ev->obs];
-            json_t *obj = json_object();
-            const char *dot = strchr(ob->name, '.');
-            json_object_set_new(obj, "proto", json_stringn(ob->name, (size_t)(dot - ob->name)));
-            json_object_set_new(obj, "field", json_string(dot + 1));
-            json_object_set_new(obj, "value", strn(ob->value, ob->value_len));
-            if (ob->port >= 0)
-                json_object_set_new(obj, "port", json_integer(ob->port));
-            if (ob->path)
-                json_object_set_new(obj, "path", json_string(ob->path));
-            if (ob->derived_from >= 0) {
-                const struct observation *src = &d->obs[ob->derived_from];
-                json_object_set_new(obj, "derived_from", json_pack("{s:s,s:s%}", "name", src->name, "value", src->value, src->value_len));
-            }
-            json_object_set_new(e, "observation", obj);
-            json_object_set_new(e, "rule", json_string(r->id));
-            if (r->maker >= 0) {
-                json_object_set_new(e, "indicates", json_string(kb->makers[r->maker].slug));
-                json_object_set_new(e, "kind", json_string("maker"));
-            } else {
-                json_object_set_new(e, "indicates", json_string(kb->brands[r->brand].slug));
-                json_object_set_new(e, "kind", json_string("brand"));
-            }
-            json_object_set_new(e, "strength", json_string(kb_strength_name(r->strength)));
-            json_object_set_new(e, "survives_relabelling", json_boolean(r->strength >= KB_STRONG));
-            json_t *src = json_array();
-            for (size_t k = 0; k < r->sources.n; k++)
-                json_array_append_new(src, json_string(r->sources.v[k]));
-            json_object_set_new(e, "source", src);
+            gstr(g, "observation");
+            gobservation(g, d, &d->obs[ev->obs]);
+            report_gen_kv(g, "rule", r->id);
+            bool maker = r->maker >= 0;
+            report_gen_kv(g, "indicates", maker ? kb->makers[r->maker].slug : kb->brands[r->brand].slug);
+            report_gen_kv(g, "kind", maker ? "maker" : "brand");
+            report_gen_kv(g, "strength", kb_strength_name(r->strength));
+            gstr(g, "survives_relabelling");
+            yajl_gen_bool(g, r->strength >= KB_STRONG);
+            gsources(g, &r->sources);
         }
-        if (ev->conflicting)
-            json_object_set_new(e, "conflicting", json_true());
-        json_array_append_new(evs, e);
+        if (ev->conflicting) {
+            gstr(g, "conflicting");
+            yajl_gen_bool(g, 1);
+        }
+        yajl_gen_map_close(g);
     }
-    json_object_set_new(o, "evidence", evs);
-    json_object_set_new(o, "explanation", json_string(v->explanation));
-    if (d->n_dropped)
-        json_object_set_new(o, "observations_dropped", json_integer((json_int_t)d->n_dropped));
-    return o;
+    yajl_gen_array_close(g);
+    report_gen_kv(g, "explanation", v->explanation);
+    if (d->n_dropped) {
+        gstr(g, "observations_dropped");
+        yajl_gen_integer(g, (long long)d->n_dropped);
+    }
+    yajl_gen_map_close(g);
 }

@@ -1,12 +1,12 @@
 /* report.h: writers, the only code that knows output formats (STYLE R6: plug-ins in one registry).
  *
- * Every writer escapes what came from outside for its format: JSON by jansson, CSV by libcsv quoting
+ * Every writer escapes what came from outside for its format: JSON by yajl, CSV by libcsv quoting
  * plus a guard against spreadsheet formulas, the terminal table by replacing control characters (a
  * device banner must not be able to move the cursor or change colours). */
 #ifndef UNMASK_REPORT_H
 #define UNMASK_REPORT_H
 
-#include <jansson.h>
+#include <yajl/yajl_gen.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -44,8 +44,10 @@ struct report_writer {
 const struct report_writer *report_find(const char *name);
 /* Looks a writer up by a file name's extension; NULL if none fits. */
 const struct report_writer *report_for_path(const char *path);
-/* Builds the verdict object of docs/VERDICT.md (a new reference; the caller decrefs). */
-json_t *report_verdict_json(const struct kb *kb, const struct device *d, const struct verdict *v,
-                            const struct report_extra *x);
+/* Emits the verdict object of docs/VERDICT.md into g (yajl escapes every string). */
+void report_verdict_gen(yajl_gen g, const struct kb *kb, const struct device *d,
+                        const struct verdict *v, const struct report_extra *x);
+/* Appends "KEY": "STRING" / "KEY": null to an open map. */
+void report_gen_kv(yajl_gen g, const char *key, const char *val);
 
 #endif

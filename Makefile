@@ -97,7 +97,7 @@ check-one: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
 	@echo "== fixtures ($(BUILD))"
 	UNMASK=$(BIN) timeout 300 tests/integration/fixtures.sh
 	@echo "== cli transcripts ($(BUILD))"
-	UNMASK=$(abspath $(BIN)) TESTDIR=$(abspath tests) timeout 300 cram -q --shell=/bin/bash tests/cli
+	UNMASK=$(abspath $(BIN)) TESTDIR=$(abspath tests) timeout 300 cram3 -q --shell=/bin/bash tests/cli
 
 demo: all
 	@scripts/deps.sh demo

@@ -45,7 +45,8 @@ int cmd_identify(int argc, char **argv)
     int fail_on = -1;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
         switch (c) {
         case 'f': format = optarg; break;
         case 'o': output = optarg; break;
@@ -61,7 +62,11 @@ int cmd_identify(int argc, char **argv)
         case 'N': ko.no_oui = true; break;
         case 'A': ko.as_of = optarg; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: fputs("Try 'unmask identify --help'.\n", stderr); return EXIT_USAGE;
+        default:
+            log_error("identify: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
+                      argv[optind - 1]);
+            fputs("Try 'unmask identify --help'.\n", stderr);
+            return EXIT_USAGE;
         }
     }
     if (argc - optind > 1) {

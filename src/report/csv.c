@@ -52,7 +52,7 @@ static int csv_device(struct report_ctx *ctx, const struct device *d, const stru
     }
     put(f, d->id, true);
     put(f, x ? x->file : NULL, false);
-    put(f, row, false);
+    put(f, row[0] ? row : NULL, false);
     put(f, x ? x->address : NULL, false);
     put(f, x ? x->mac : NULL, false);
     put(f, verdict_kind_name(v->kind), false);
@@ -64,7 +64,7 @@ static int csv_device(struct report_ctx *ctx, const struct device *d, const stru
     put(f, v->firmware, false);
     put(f, v->serial, false);
     put(f, conf, false);
-    put(f, rules, false);
+    put(f, rules[0] ? rules : NULL, false);
     put(f, v->explanation, false);
     fputc('\n', f);
     return ferror(f) ? -1 : 0;

@@ -1,0 +1,39 @@
+Top-level usage and exit codes.
+
+  $ $UNMASK
+  usage: unmask [-v|-q] COMMAND [ARGS]
+  Finds the equipment of US-covered makers (Hikvision, Dahua, Huawei, ZTE, Hytera), whatever its label.
+  
+  Commands:
+    identify [FILE|-]   verdicts for devices described as observation JSON Lines
+    rules check|list    validate the knowledge files and their examples; list the rules
+    version             print the version
+  
+  Run 'unmask COMMAND --help' for a command's options. Exit codes: 0 ok, 1 runtime failure,
+  2 usage, 3 knowledge errors, 4 --fail-on matched.
+  [2]
+
+  $ $UNMASK --help | head -1
+  usage: unmask [-v|-q] COMMAND [ARGS]
+
+  $ $UNMASK version
+  unmask 0.1.0
+
+  $ $UNMASK frob
+  unmask: unknown command 'frob'
+  Try 'unmask --help'.
+  [2]
+
+  $ $UNMASK identify --help | head -2
+  usage: unmask identify [options] [FILE|-]
+  Reads devices as observation JSON Lines (docs/OBSERVATIONS.md) and prints one verdict each.
+
+  $ $UNMASK identify --bogus < /dev/null
+  unmask: identify: unrecognized option '--bogus'
+  Try 'unmask identify --help'.
+  [2]
+
+  $ $UNMASK identify --format
+  unmask: identify: missing value for '--format'
+  Try 'unmask identify --help'.
+  [2]

@@ -15,7 +15,7 @@ CC_asan := gcc
 CC_fuzz := clang
 CC := $(CC_$(BUILD))
 
-PKGS := libpcre2-8 yajl
+PKGS := libpcre2-8 yajl sqlite3 libxml-2.0 openssl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 

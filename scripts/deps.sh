@@ -4,7 +4,7 @@
 # and fails, so nobody is surprised by a sudo prompt. PURPOSE is build, check or demo.
 set -eu
 
-pkgs_build="gcc make pkg-config libpcre2-dev libyajl-dev libcsv-dev ieee-data"
+pkgs_build="gcc make pkg-config libpcre2-dev libyajl-dev libcsv-dev libsqlite3-dev libxml2-dev libssl-dev ieee-data"
 pkgs_check="python3-cram clang"
 pkgs_demo=""
 

@@ -41,7 +41,7 @@ struct state {
 
 static int fail(struct state *s, const char *msg)
 {
-    if (s->index >= 0 && s->depth >= 2)
+    if (s->index >= 0 && s->depth >= 2) /* depth 2: the element that is not an object */
         snprintf(s->err, s->errlen, "observation %ld: %s", s->index, msg);
     else
         snprintf(s->err, s->errlen, "%s", msg);
@@ -77,7 +77,7 @@ static int scalar(struct state *s, char kind, const unsigned char *v, size_t n, 
             return fail(s, "\"observations\" must be an array");
         }
         return 1;
-    case 2: return fail(s, "must be an object");
+    case 2: s->index++; return fail(s, "must be an object");
     case 3:
         switch (s->okey) {
         case O_PROTO:
@@ -213,8 +213,10 @@ static int cb_start_array(void *c)
         s->depth = 2;
         return 1;
     }
-    if (s->depth == 2)
+    if (s->depth == 2) {
+        s->index++;
         return fail(s, "must be an object");
+    }
     if (s->depth == 3 && (s->okey == O_PROTO || s->okey == O_FIELD))
         return fail(s, "\"proto\" and \"field\" must be strings");
     if (s->depth == 3 && s->okey == O_VALUE)

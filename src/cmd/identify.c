@@ -109,7 +109,8 @@ int cmd_identify(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     struct engine *e = engine_new(k.kb, k.oui, k.as_of);
-    struct report_ctx ctx = { .kb = k.kb, .out = out,
+    struct report_cache *cache = report_cache_new(k.kb);
+    struct report_ctx ctx = { .kb = k.kb, .cache = cache, .out = out,
                               .color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
     struct device d;
     obs_device_init(&d);
@@ -166,6 +167,7 @@ int cmd_identify(int argc, char **argv)
     linereader_deinit(&lr);
     obs_device_deinit(&d);
     engine_free(e);
+    report_cache_free(cache);
     knowledge_free(&k);
     if (in != stdin)
         fclose(in);

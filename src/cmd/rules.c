@@ -1,12 +1,11 @@
 /* rules.c: `unmask rules check [PATH...]` and `unmask rules list`. */
 #include <getopt.h>
-#include <yajl/yajl_gen.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../core/err.h"
 #include "../core/log.h"
-#include "../report/report.h"
+#include "../report/jsonw.h"
 #include "../report/text.h"
 #include "cmd.h"
 #include "common.h"
@@ -85,26 +84,25 @@ static int list(int argc, char **argv)
         if (maker && (owner < 0 || strcmp(kb->makers[owner].slug, maker)))
             continue;
         if (json) {
-            yajl_gen g = yajl_gen_alloc(NULL);
-            yajl_gen_map_open(g);
-            report_gen_kv(g, "id", r->id);
-            report_gen_kv(g, "field", r->fields.v[0]);
-            report_gen_kv(g, "match", r->match_src);
-            report_gen_kv(g, "indicates", ind);
-            report_gen_kv(g, "kind", r->maker >= 0 ? "maker" : "brand");
-            report_gen_kv(g, "strength", kb_strength_name(r->strength));
-            yajl_gen_string(g, (const unsigned char *)"source", 6);
-            yajl_gen_array_open(g);
-            for (size_t k = 0; k < r->sources.n; k++)
-                yajl_gen_string(g, (const unsigned char *)r->sources.v[k], strlen(r->sources.v[k]));
-            yajl_gen_array_close(g);
-            yajl_gen_map_close(g);
-            const unsigned char *buf;
-            size_t len;
-            yajl_gen_get_buf(g, &buf, &len);
-            fwrite(buf, 1, len, stdout);
-            putchar('\n');
-            yajl_gen_free(g);
+            struct sbuf b;
+            sbuf_init(&b, 1 << 20);
+            sbuf_addc(&b, '{');
+            jw_kv(&b, "id", r->id, 1);
+            jw_kv(&b, "field", r->fields.v[0], 0);
+            jw_kv(&b, "match", r->match_src, 0);
+            jw_kv(&b, "indicates", ind, 0);
+            jw_kv(&b, "kind", r->maker >= 0 ? "maker" : "brand", 0);
+            jw_kv(&b, "strength", kb_strength_name(r->strength), 0);
+            jw_key(&b, "source", 0);
+            sbuf_addc(&b, '[');
+            for (size_t k = 0; k < r->sources.n; k++) {
+                if (k)
+                    sbuf_addc(&b, ',');
+                jw_cstr(&b, r->sources.v[k]);
+            }
+            sbuf_add(&b, "]}\n", 3);
+            fwrite(b.p, 1, b.len, stdout);
+            sbuf_deinit(&b);
         } else {
             char src[200];
             text_clean(r->sources.v[0], strlen(r->sources.v[0]), src, sizeof src, 60);

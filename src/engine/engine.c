@@ -1,11 +1,11 @@
 /* engine.c: see engine.h and docs/VERDICT.md. */
 #include "engine.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/utf8.h"
 #include "../core/xalloc.h"
 
 static const char *const kind_names[V_N_KIND] = { "unknown", "clear", "suspect", "white-label",
@@ -222,7 +222,7 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
             continue;
         for (const int *rp = kb->field_rules[o->field_id]; *rp >= 0; rp++) {
             const struct kb_rule *r = &kb->rules[*rp];
-            if (e->rule_gen[*rp] == e->gen || !r->re)
+            if (e->rule_gen[*rp] == e->gen || !r->re || !kb_rule_may_match(r, o->value, o->value_len))
                 continue;
             if (r->path_re && (!o->path || !re_match(e, r->path_re, o->path, strlen(o->path))))
                 continue;
@@ -266,17 +266,41 @@ static void add_score(struct engine *e, int maker, enum kb_strength s)
         e->max_str[maker] = (int)s;
 }
 
-static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The explanation is built on every judgement, so it is assembled from pieces rather than through
+ * printf: a bounded text builder that silently stops at its capacity. */
+struct text {
+    char *p;
+    size_t len, cap;
+};
 
-static void append(char *buf, size_t cap, const char *fmt, ...)
+static void put(struct text *t, const char *s)
 {
-    size_t n = strlen(buf);
-    if (n + 1 >= cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, cap - n, fmt, ap);
-    va_end(ap);
+    size_t n = strlen(s);
+    if (n > t->cap - 1 - t->len)
+        n = t->cap - 1 - t->len;
+    memcpy(t->p + t->len, s, n);
+    t->len += n;
+    t->p[t->len] = '\0';
+}
+
+static void put_n(struct text *t, size_t v)
+{
+    char num[24];
+    size_t i = sizeof num - 1;
+    num[i] = '\0';
+    do
+        num[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i);
+    put(t, num + i);
+}
+
+static void put_plural(struct text *t, size_t n, const char *word)
+{
+    put_n(t, n);
+    put(t, " ");
+    put(t, word);
+    if (n != 1)
+        put(t, "s");
 }
 
 /* The strongest evidence for maker m (first among equals), or -1. */
@@ -289,38 +313,57 @@ static int strongest_for(const struct engine *e, int m)
     return best;
 }
 
-static void describe_ev(const struct engine *e, const struct device *d, int i, char *buf, size_t cap)
+static void describe_ev(const struct engine *e, const struct device *d, int i, struct text *t)
 {
     const struct evidence *ev = &e->ev[i];
     if (ev->rule == EV_RULE_RELATIONSHIP) {
         const struct kb_brand *b = &e->kb->brands[ev->brand];
         const struct kb_rel *r = &b->oems[ev->rel];
-        append(buf, cap, "%s is reported as built by %s (%s to %s, evidence grade %c)", b->name,
-               e->kb->makers[r->maker].name, r->from_text, r->to_text, r->grade);
+        char grade[2] = { r->grade, '\0' };
+        put(t, b->name);
+        put(t, " is reported as built by ");
+        put(t, e->kb->makers[r->maker].name);
+        put(t, " (");
+        put(t, r->from_text);
+        put(t, " to ");
+        put(t, r->to_text);
+        put(t, ", evidence grade ");
+        put(t, grade);
+        put(t, ")");
         return;
     }
     const struct kb_rule *r = &e->kb->rules[ev->rule];
     const struct observation *o = &d->obs[ev->obs];
+    /* At most 60 bytes of the value, cut on a character boundary, line breaks as spaces. */
     char val[72];
-    size_t n = o->value_len < 60 ? o->value_len : 60;
-    size_t j = 0;
-    for (size_t k = 0; k < n && j < sizeof val - 4; k++) {
+    size_t n = utf8_prefix(o->value, o->value_len, 60);
+    for (size_t k = 0; k < n; k++) {
         char c = o->value[k];
-        val[j++] = (c == '\r' || c == '\n' || c == '\t' || c == '\0') ? ' ' : c;
+        val[k] = (c == '\r' || c == '\n' || c == '\t' || c == '\0') ? ' ' : c;
     }
-    val[j] = '\0';
-    append(buf, cap, "%s \"%s%s\" (rule %s, %s)", o->name, val, o->value_len > 60 ? "..." : "",
-           r->id, kb_strength_name(r->strength));
+    val[n] = '\0';
+    put(t, o->name);
+    put(t, " \"");
+    put(t, val);
+    put(t, n < o->value_len ? "...\" (rule " : "\" (rule ");
+    put(t, r->id);
+    put(t, ", ");
+    put(t, kb_strength_name(r->strength));
+    put(t, ")");
 }
 
-static void lists_text(const struct kb *kb, int m, char *buf, size_t cap)
+static void lists_text(const struct kb *kb, int m, struct text *t)
 {
     const struct kb_maker *mk = &kb->makers[m];
     for (size_t i = 0; i < mk->n_on; i++) {
         const struct kb_on *on = &mk->on[i];
         const struct kb_list *l = on->list >= 0 ? &kb->lists[on->list] : NULL;
-        const char *name = l && l->short_name ? l->short_name : on->list_id;
-        append(buf, cap, "%s%s (since %s)", i ? ", " : "", name, on->date_text);
+        if (i)
+            put(t, ", ");
+        put(t, l && l->short_name ? l->short_name : on->list_id);
+        put(t, " (since ");
+        put(t, on->date_text);
+        put(t, ")");
     }
 }
 
@@ -429,9 +472,8 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     out->serial = attrs[ATTR_SERIAL];
 
     /* One sentence a person reads. */
-    char *x = out->explanation;
-    size_t cap = sizeof out->explanation;
-    x[0] = '\0';
+    struct text t = { out->explanation, 0, sizeof out->explanation };
+    out->explanation[0] = '\0';
     int top = best >= 0 ? strongest_for(e, best) : -1;
     size_t n_for = 0;
     for (size_t i = 0; i < e->n_ev; i++)
@@ -440,52 +482,77 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     const char *bname = out->brand >= 0 ? kb->brands[out->brand].name : NULL;
     switch (kind) {
     case V_UNKNOWN:
-        if (best < 0)
-            append(x, cap, "No rule identifies a maker from the %zu observation%s", d->n_obs,
-                   d->n_obs == 1 ? "" : "s");
-        else {
-            append(x, cap, "Only weak evidence points to %s: ", mname);
-            describe_ev(e, d, top, x, cap);
-            append(x, cap, "; not enough to name the maker");
+        if (best < 0) {
+            put(&t, "No rule identifies a maker from the ");
+            put_plural(&t, d->n_obs, "observation");
+        } else {
+            put(&t, "Only weak evidence points to ");
+            put(&t, mname);
+            put(&t, ": ");
+            describe_ev(e, d, top, &t);
+            put(&t, "; not enough to name the maker");
         }
         break;
     case V_CLEAR:
-        append(x, cap, "Made by %s, which no covered list names: %zu piece%s of evidence, strongest ",
-               mname, n_for, n_for == 1 ? "" : "s");
-        describe_ev(e, d, top, x, cap);
+        put(&t, "Made by ");
+        put(&t, mname);
+        put(&t, ", which no covered list names: ");
+        put_plural(&t, n_for, "piece");
+        put(&t, " of evidence, strongest ");
+        describe_ev(e, d, top, &t);
         break;
     case V_SUSPECT:
         if (top >= 0 && e->ev[top].rule == EV_RULE_RELATIONSHIP) {
-            append(x, cap, "Declared brand %s only: ", bname);
-            describe_ev(e, d, top, x, cap);
-            append(x, cap, ", but no device evidence confirms %s made it", mname);
+            put(&t, "Declared brand ");
+            put(&t, bname);
+            put(&t, " only: ");
+            describe_ev(e, d, top, &t);
+            put(&t, ", but no device evidence confirms ");
+            put(&t, mname);
+            put(&t, " made it");
         } else {
-            append(x, cap, "%s evidence points to covered maker %s: ",
-                   e->max_str[best] >= KB_MEDIUM ? "Conflicting" : "Only weak", mname);
-            describe_ev(e, d, top, x, cap);
-            append(x, cap, "; confirm with a probe of the firmware stack");
+            put(&t, e->max_str[best] >= KB_MEDIUM ? "Conflicting" : "Only weak");
+            put(&t, " evidence points to covered maker ");
+            put(&t, mname);
+            put(&t, ": ");
+            describe_ev(e, d, top, &t);
+            put(&t, "; confirm with a probe of the firmware stack");
         }
         break;
     case V_COVERED:
     case V_WHITE_LABEL:
-        if (kind == V_WHITE_LABEL)
-            append(x, cap, "Sold as %s but made by %s: ", bname, mname);
-        else if (bname && out->brand != best && strcmp(bname, mname))
-            append(x, cap, "Made by %s under its own brand %s: ", mname, bname);
-        else
-            append(x, cap, "Made by %s: ", mname);
-        append(x, cap, "%zu piece%s of evidence, strongest ", n_for, n_for == 1 ? "" : "s");
-        describe_ev(e, d, top, x, cap);
-        append(x, cap, "; named by ");
-        lists_text(kb, best, x, cap);
+        if (kind == V_WHITE_LABEL) {
+            put(&t, "Sold as ");
+            put(&t, bname);
+            put(&t, " but made by ");
+            put(&t, mname);
+            put(&t, ": ");
+        } else if (bname && out->brand != best && strcmp(bname, mname)) {
+            put(&t, "Made by ");
+            put(&t, mname);
+            put(&t, " under its own brand ");
+            put(&t, bname);
+            put(&t, ": ");
+        } else {
+            put(&t, "Made by ");
+            put(&t, mname);
+            put(&t, ": ");
+        }
+        put_plural(&t, n_for, "piece");
+        put(&t, " of evidence, strongest ");
+        describe_ev(e, d, top, &t);
+        put(&t, "; named by ");
+        lists_text(kb, best, &t);
         break;
     case V_N_KIND: break;
     }
     if (second >= 0 && e->max_str[second] >= 0) {
-        int t = strongest_for(e, second);
-        append(x, cap, ". Conflicting evidence for %s: ", kb->makers[second].name);
-        if (t >= 0)
-            describe_ev(e, d, t, x, cap);
+        int k = strongest_for(e, second);
+        put(&t, ". Conflicting evidence for ");
+        put(&t, kb->makers[second].name);
+        put(&t, ": ");
+        if (k >= 0)
+            describe_ev(e, d, k, &t);
     }
-    append(x, cap, ".");
+    put(&t, ".");
 }

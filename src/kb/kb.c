@@ -824,6 +824,45 @@ static pcre2_code *compile(struct kb *kb, const char *file, int line, const char
     return re;
 }
 
+/* Reads what PCRE2 learnt about a pattern's start and required bytes into the rule's prefilter.
+ * Everything here over-approximates: a letter stands for both cases, a non-ASCII unit disables the
+ * test, so the prefilter never rejects a value the pattern would match. */
+static void set_prefilter(struct kb_rule *r)
+{
+    uint32_t opts = 0, type = 0, unit = 0;
+    r->use_first = false;
+    r->req[0] = r->req[1] = -1;
+    pcre2_pattern_info(r->re, PCRE2_INFO_MINLENGTH, &r->min_len);
+    pcre2_pattern_info(r->re, PCRE2_INFO_ALLOPTIONS, &opts);
+    if (opts & PCRE2_ANCHORED) {
+        const uint8_t *bitmap = NULL;
+        pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODETYPE, &type);
+        if (type == 1) {
+            pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+            if (unit < 0x80) {
+                memset(r->first, 0, sizeof r->first);
+                int u = (int)unit;
+                r->first[u >> 3] |= (unsigned char)(1u << (u & 7));
+                int alt = (u >= 'a' && u <= 'z') ? u - 32 : (u >= 'A' && u <= 'Z') ? u + 32 : u;
+                r->first[alt >> 3] |= (unsigned char)(1u << (alt & 7));
+                r->use_first = true;
+            }
+        } else if (pcre2_pattern_info(r->re, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+            memcpy(r->first, bitmap, sizeof r->first);
+            r->use_first = true;
+        }
+    }
+    if (pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1) {
+        pcre2_pattern_info(r->re, PCRE2_INFO_LASTCODEUNIT, &unit);
+        if (unit < 0x80) {
+            int u = (int)unit;
+            r->req[0] = u;
+            if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z'))
+                r->req[1] = u ^ 32;
+        }
+    }
+}
+
 static void require_meta(struct kb *kb, const char *file, int line, const char *what,
                          const char *id, const struct kb_strv *sources, const char *date)
 {
@@ -938,6 +977,7 @@ int kb_finish(struct kb *kb)
             r->grp_model = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "model")) > 0 ? g : 0;
             r->grp_firmware = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "firmware")) > 0 ? g : 0;
             r->grp_serial = (g = pcre2_substring_number_from_name(r->re, (PCRE2_SPTR) "serial")) > 0 ? g : 0;
+            set_prefilter(r);
         }
         if (r->path_src)
             r->path_re = compile(kb, f, r->line, "path", r->path_src);
@@ -1023,6 +1063,11 @@ size_t kb_check_examples(struct kb *kb)
             struct kb_example *e = &r->ex[j];
             ex_text(e, shown, sizeof shown);
             int rc = run(r->re, e->value, e->len, md);
+            if (rc >= 0 && !kb_rule_may_match(r, e->value, e->len)) {
+                diag(kb, f, e->line, "rule '%s': internal: the prefilter rejects a matching example: %s", r->id, shown);
+                fails++;
+                continue;
+            }
             if (rc < 0) {
                 diag(kb, f, e->line, "rule '%s': example does not match: %s", r->id, shown);
                 fails++;

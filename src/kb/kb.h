@@ -13,6 +13,8 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 enum kb_strength { KB_WEAK = 0, KB_LABEL, KB_MEDIUM, KB_STRONG, KB_STACK, KB_N_STRENGTH };
 
@@ -97,6 +99,11 @@ struct kb_rule {
     size_t n_ex, n_nomatch;
     int grp_model, grp_firmware, grp_serial; /* capture group numbers, 0 when absent */
     int file, line;
+    /* Prefilter facts PCRE2 reports about the match pattern (kb_rule_may_match): */
+    unsigned char first[32]; /* possible first bytes of the subject, for anchored patterns */
+    bool use_first;
+    uint32_t min_len;        /* minimum match length in characters (so at most bytes) */
+    int req[2];              /* a byte every match contains (either case), -1 if unknown */
 };
 
 struct kb {
@@ -138,6 +145,20 @@ int kb_finish(struct kb *kb);
 /* Runs every rule's examples and nomatch lines (after kb_finish). Returns the number of failures,
  * each reported through diag. */
 size_t kb_check_examples(struct kb *kb);
+
+/* A cheap, conservative test run before the pattern: false means the rule's match pattern cannot match
+ * value[0..len); true means it may. It saves most PCRE2 calls for fields with many anchored rules. */
+static inline bool kb_rule_may_match(const struct kb_rule *r, const char *value, size_t len)
+{
+    if (len < r->min_len)
+        return false;
+    if (r->use_first && len && !(r->first[(unsigned char)value[0] >> 3] & (1u << (value[0] & 7))))
+        return false;
+    if (r->req[0] >= 0 && !memchr(value, r->req[0], len) &&
+        (r->req[1] < 0 || !memchr(value, r->req[1], len)))
+        return false;
+    return true;
+}
 
 /* Field id of an observation name, or -1 if no rule reads it. */
 int kb_field_id(const struct kb *kb, const char *name);

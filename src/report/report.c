@@ -1,7 +1,11 @@
 /* report.c: the writer registry and the verdict object shared by every format. */
 #include "report.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "../core/xalloc.h"
+#include "jsonw.h"
 
 extern const struct report_writer writer_json, writer_table, writer_csv;
 
@@ -29,153 +33,201 @@ const struct report_writer *report_for_path(const char *path)
     return NULL;
 }
 
-static void gstr(yajl_gen g, const char *s)
+struct report_cache {
+    const struct kb *kb;
+    char **rule;   /* per rule: ,"rule":..,"indicates":..,...,"source":[..] */
+    char **maker;  /* per maker: "maker":"slug","maker_name":"Name" */
+    char **lists;  /* per maker: [{"id":..,"name":..,"since":..,"qualifier":..},...] */
+};
+
+static char *render_done(struct sbuf *b)
 {
-    if (s)
-        yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-    else
-        yajl_gen_null(g);
+    char *p = b->p; /* take the buffer */
+    b->p = NULL;
+    return p;
 }
 
-static void gstrn(yajl_gen g, const char *s, size_t n)
+static void render_sources(struct sbuf *b, const struct kb_strv *src)
 {
-    yajl_gen_string(g, (const unsigned char *)s, n);
+    jw_key(b, "source", 0);
+    sbuf_addc(b, '[');
+    for (size_t k = 0; k < src->n; k++) {
+        if (k)
+            sbuf_addc(b, ',');
+        jw_cstr(b, src->v[k]);
+    }
+    sbuf_addc(b, ']');
 }
 
-void report_gen_kv(yajl_gen g, const char *key, const char *val)
+struct report_cache *report_cache_new(const struct kb *kb)
 {
-    gstr(g, key);
-    gstr(g, val);
+    struct report_cache *c = xcalloc(1, sizeof *c);
+    c->kb = kb;
+    c->rule = xcalloc(kb->n_rules + 1, sizeof *c->rule);
+    c->maker = xcalloc(kb->n_makers + 1, sizeof *c->maker);
+    c->lists = xcalloc(kb->n_makers + 1, sizeof *c->lists);
+    struct sbuf b;
+    for (size_t i = 0; i < kb->n_rules; i++) {
+        const struct kb_rule *r = &kb->rules[i];
+        bool maker = r->maker >= 0;
+        sbuf_init(&b, 1 << 20);
+        jw_kv(&b, "rule", r->id, 0);
+        jw_kv(&b, "indicates", maker ? kb->makers[r->maker].slug : kb->brands[r->brand].slug, 0);
+        jw_kv(&b, "kind", maker ? "maker" : "brand", 0);
+        jw_kv(&b, "strength", kb_strength_name(r->strength), 0);
+        jw_key(&b, "survives_relabelling", 0);
+        sbuf_adds(&b, r->strength >= KB_STRONG ? "true" : "false");
+        render_sources(&b, &r->sources);
+        c->rule[i] = render_done(&b);
+    }
+    for (size_t m = 0; m < kb->n_makers; m++) {
+        const struct kb_maker *mk = &kb->makers[m];
+        sbuf_init(&b, 1 << 20);
+        jw_kv(&b, "maker", mk->slug, 1);
+        jw_kv(&b, "maker_name", mk->name, 0);
+        c->maker[m] = render_done(&b);
+        sbuf_init(&b, 1 << 20);
+        sbuf_addc(&b, '[');
+        for (size_t i = 0; i < mk->n_on; i++) {
+            const struct kb_on *on = &mk->on[i];
+            const struct kb_list *l = on->list >= 0 ? &kb->lists[on->list] : NULL;
+            sbuf_add(&b, i ? ",{" : "{", i ? 2 : 1);
+            jw_kv(&b, "id", on->list_id, 1);
+            jw_kv(&b, "name", l ? l->name : NULL, 0);
+            jw_kv(&b, "since", on->date_text, 0);
+            if (on->qualifier)
+                jw_kv(&b, "qualifier", on->qualifier, 0);
+            sbuf_addc(&b, '}');
+        }
+        sbuf_addc(&b, ']');
+        c->lists[m] = render_done(&b);
+    }
+    return c;
 }
 
-static void gsources(yajl_gen g, const struct kb_strv *src)
+void report_cache_free(struct report_cache *c)
 {
-    gstr(g, "source");
-    yajl_gen_array_open(g);
-    for (size_t k = 0; k < src->n; k++)
-        gstr(g, src->v[k]);
-    yajl_gen_array_close(g);
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->kb->n_rules; i++)
+        free(c->rule[i]);
+    for (size_t m = 0; m < c->kb->n_makers; m++)
+        free(c->maker[m]), free(c->lists[m]);
+    free(c->rule);
+    free(c->maker);
+    free(c->lists);
+    free(c);
 }
 
-static void gobservation(yajl_gen g, const struct device *d, const struct observation *ob)
+static void render_observation(struct sbuf *b, const struct device *d, const struct observation *ob)
 {
-    yajl_gen_map_open(g);
     const char *dot = strchr(ob->name, '.');
-    gstr(g, "proto");
-    gstrn(g, ob->name, (size_t)(dot - ob->name));
-    report_gen_kv(g, "field", dot + 1);
-    gstr(g, "value");
-    gstrn(g, ob->value, ob->value_len);
+    sbuf_addc(b, '{');
+    jw_key(b, "proto", 1);
+    jw_str(b, ob->name, (size_t)(dot - ob->name));
+    jw_kv(b, "field", dot + 1, 0);
+    jw_key(b, "value", 0);
+    jw_str(b, ob->value, ob->value_len);
     if (ob->port >= 0) {
-        gstr(g, "port");
-        yajl_gen_integer(g, ob->port);
+        jw_key(b, "port", 0);
+        sbuf_printf(b, "%d", ob->port);
     }
     if (ob->path)
-        report_gen_kv(g, "path", ob->path);
+        jw_kv(b, "path", ob->path, 0);
     if (ob->truncated) {
-        gstr(g, "truncated");
-        yajl_gen_bool(g, 1);
+        jw_key(b, "truncated", 0);
+        sbuf_adds(b, "true");
     }
     if (ob->derived_from >= 0) {
         const struct observation *src = &d->obs[ob->derived_from];
-        gstr(g, "derived_from");
-        yajl_gen_map_open(g);
-        report_gen_kv(g, "name", src->name);
-        gstr(g, "value");
-        gstrn(g, src->value, src->value_len);
-        yajl_gen_map_close(g);
+        jw_key(b, "derived_from", 0);
+        sbuf_addc(b, '{');
+        jw_kv(b, "name", src->name, 1);
+        jw_key(b, "value", 0);
+        jw_str(b, src->value, src->value_len);
+        sbuf_addc(b, '}');
     }
-    yajl_gen_map_close(g);
+    sbuf_addc(b, '}');
 }
 
-void report_verdict_gen(yajl_gen g, const struct kb *kb, const struct device *d,
-                        const struct verdict *v, const struct report_extra *x)
+void report_verdict_json(struct sbuf *b, const struct report_cache *c, const struct device *d,
+                         const struct verdict *v, const struct report_extra *x)
 {
-    yajl_gen_map_open(g);
-    report_gen_kv(g, "id", d->id);
+    const struct kb *kb = c->kb;
+    sbuf_addc(b, '{');
+    jw_kv(b, "id", d->id, 1);
     if (x && x->file)
-        report_gen_kv(g, "file", x->file);
+        jw_kv(b, "file", x->file, 0);
     if (x && x->row > 0) {
-        gstr(g, "row");
-        yajl_gen_integer(g, x->row);
+        jw_key(b, "row", 0);
+        sbuf_printf(b, "%ld", x->row);
     }
     if (x && x->address)
-        report_gen_kv(g, "address", x->address);
+        jw_kv(b, "address", x->address, 0);
     if (x && x->mac)
-        report_gen_kv(g, "mac", x->mac);
-    const struct kb_maker *m = v->maker >= 0 ? &kb->makers[v->maker] : NULL;
-    report_gen_kv(g, "maker", m ? m->slug : NULL);
-    report_gen_kv(g, "maker_name", m ? m->name : NULL);
-    char num[16];
-    int nl = snprintf(num, sizeof num, "%.3f", v->confidence);
-    gstr(g, "confidence");
-    yajl_gen_number(g, num, (size_t)nl);
-    report_gen_kv(g, "brand", v->brand >= 0 ? kb->brands[v->brand].name : NULL);
-    report_gen_kv(g, "model", v->model);
-    report_gen_kv(g, "firmware", v->firmware);
-    report_gen_kv(g, "serial", v->serial);
-    report_gen_kv(g, "verdict", verdict_kind_name(v->kind));
-    gstr(g, "covered");
-    yajl_gen_bool(g, v->kind == V_COVERED || v->kind == V_WHITE_LABEL);
-    gstr(g, "lists");
-    yajl_gen_array_open(g);
-    if (m && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL || v->kind == V_SUSPECT))
-        for (size_t i = 0; i < m->n_on; i++) {
-            const struct kb_on *on = &m->on[i];
-            yajl_gen_map_open(g);
-            report_gen_kv(g, "id", on->list_id);
-            report_gen_kv(g, "name", on->list >= 0 ? kb->lists[on->list].name : NULL);
-            report_gen_kv(g, "since", on->date_text);
-            if (on->qualifier)
-                report_gen_kv(g, "qualifier", on->qualifier);
-            yajl_gen_map_close(g);
-        }
-    yajl_gen_array_close(g);
-    gstr(g, "evidence");
-    yajl_gen_array_open(g);
+        jw_kv(b, "mac", x->mac, 0);
+    sbuf_addc(b, ',');
+    if (v->maker >= 0)
+        sbuf_adds(b, c->maker[v->maker]);
+    else
+        sbuf_adds(b, "\"maker\":null,\"maker_name\":null");
+    /* Three decimals, without printf: confidence is in [0, 1]. */
+    int milli = (int)(v->confidence * 1000 + 0.5);
+    char num[] = ",\"confidence\":0.000";
+    size_t nl = sizeof num - 1;
+    num[nl - 5] = (char)('0' + milli / 1000);
+    num[nl - 3] = (char)('0' + milli / 100 % 10);
+    num[nl - 2] = (char)('0' + milli / 10 % 10);
+    num[nl - 1] = (char)('0' + milli % 10);
+    sbuf_add(b, num, nl);
+    jw_kv(b, "brand", v->brand >= 0 ? kb->brands[v->brand].name : NULL, 0);
+    jw_kv(b, "model", v->model, 0);
+    jw_kv(b, "firmware", v->firmware, 0);
+    jw_kv(b, "serial", v->serial, 0);
+    jw_kv(b, "verdict", verdict_kind_name(v->kind), 0);
+    jw_key(b, "covered", 0);
+    sbuf_adds(b, v->kind == V_COVERED || v->kind == V_WHITE_LABEL ? "true" : "false");
+    jw_key(b, "lists", 0);
+    if (v->maker >= 0 && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL || v->kind == V_SUSPECT))
+        sbuf_adds(b, c->lists[v->maker]);
+    else
+        sbuf_add(b, "[]", 2);
+    jw_key(b, "evidence", 0);
+    sbuf_addc(b, '[');
     for (size_t i = 0; i < v->n_ev; i++) {
         const struct evidence *ev = &v->ev[i];
-        yajl_gen_map_open(g);
+        sbuf_add(b, i ? ",{" : "{", i ? 2 : 1);
         if (ev->rule == EV_RULE_RELATIONSHIP) {
-            const struct kb_brand *b = &kb->brands[ev->brand];
-            const struct kb_rel *r = &b->oems[ev->rel];
-            report_gen_kv(g, "rule", "brand-relationship");
-            report_gen_kv(g, "indicates", kb->makers[r->maker].slug);
-            report_gen_kv(g, "kind", "oem-relationship");
-            report_gen_kv(g, "brand", b->name);
-            gstr(g, "period");
-            yajl_gen_array_open(g);
-            gstr(g, r->from_text);
-            gstr(g, r->to_text);
-            yajl_gen_array_close(g);
-            gstr(g, "grade");
-            gstrn(g, &r->grade, 1);
-            report_gen_kv(g, "strength", kb_strength_name(ev->strength));
-            gsources(g, &b->sources);
+            const struct kb_brand *br = &kb->brands[ev->brand];
+            const struct kb_rel *r = &br->oems[ev->rel];
+            jw_kv(b, "rule", "brand-relationship", 1);
+            jw_kv(b, "indicates", kb->makers[r->maker].slug, 0);
+            jw_kv(b, "kind", "oem-relationship", 0);
+            jw_kv(b, "brand", br->name, 0);
+            jw_key(b, "period", 0);
+            sbuf_addc(b, '[');
+            jw_cstr(b, r->from_text);
+            sbuf_addc(b, ',');
+            jw_cstr(b, r->to_text);
+            sbuf_addc(b, ']');
+            jw_key(b, "grade", 0);
+            jw_str(b, &r->grade, 1);
+            jw_kv(b, "strength", kb_strength_name(ev->strength), 0);
+            render_sources(b, &br->sources);
         } else {
-            const struct kb_rule *r = &kb->rules[ev->rule];
-            gstr(g, "observation");
-            gobservation(g, d, &d->obs[ev->obs]);
-            report_gen_kv(g, "rule", r->id);
-            bool maker = r->maker >= 0;
-            report_gen_kv(g, "indicates", maker ? kb->makers[r->maker].slug : kb->brands[r->brand].slug);
-            report_gen_kv(g, "kind", maker ? "maker" : "brand");
-            report_gen_kv(g, "strength", kb_strength_name(r->strength));
-            gstr(g, "survives_relabelling");
-            yajl_gen_bool(g, r->strength >= KB_STRONG);
-            gsources(g, &r->sources);
+            jw_key(b, "observation", 1);
+            render_observation(b, d, &d->obs[ev->obs]);
+            sbuf_adds(b, c->rule[ev->rule]);
         }
-        if (ev->conflicting) {
-            gstr(g, "conflicting");
-            yajl_gen_bool(g, 1);
-        }
-        yajl_gen_map_close(g);
+        if (ev->conflicting)
+            sbuf_adds(b, ",\"conflicting\":true");
+        sbuf_addc(b, '}');
     }
-    yajl_gen_array_close(g);
-    report_gen_kv(g, "explanation", v->explanation);
+    sbuf_addc(b, ']');
+    jw_kv(b, "explanation", v->explanation, 0);
     if (d->n_dropped) {
-        gstr(g, "observations_dropped");
-        yajl_gen_integer(g, (long long)d->n_dropped);
+        jw_key(b, "observations_dropped", 0);
+        sbuf_printf(b, "%zu", d->n_dropped);
     }
-    yajl_gen_map_close(g);
+    sbuf_addc(b, '}');
 }

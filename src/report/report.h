@@ -6,11 +6,11 @@
 #ifndef UNMASK_REPORT_H
 #define UNMASK_REPORT_H
 
-#include <yajl/yajl_gen.h>
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "../engine/engine.h"
+#include "../core/sbuf.h"
 #include "../kb/kb.h"
 #include "../obs/obs.h"
 
@@ -22,8 +22,11 @@ struct report_extra {
     const char *mac;     /* scan: MAC address */
 };
 
+struct report_cache;
+
 struct report_ctx {
     const struct kb *kb;  /* borrowed */
+    const struct report_cache *cache; /* borrowed: pre-rendered knowledge, see report_cache_new */
     FILE *out;            /* borrowed */
     bool color;           /* table only: ANSI colours (a terminal without NO_COLOR) */
     long counts[V_N_KIND];
@@ -44,10 +47,12 @@ struct report_writer {
 const struct report_writer *report_find(const char *name);
 /* Looks a writer up by a file name's extension; NULL if none fits. */
 const struct report_writer *report_for_path(const char *path);
-/* Emits the verdict object of docs/VERDICT.md into g (yajl escapes every string). */
-void report_verdict_gen(yajl_gen g, const struct kb *kb, const struct device *d,
-                        const struct verdict *v, const struct report_extra *x);
-/* Appends "KEY": "STRING" / "KEY": null to an open map. */
-void report_gen_kv(yajl_gen g, const char *key, const char *val);
+/* Renders once what every verdict repeats: each rule's evidence members with its sources, each maker's
+ * lists. Build one per knowledge base (kb borrowed; it must outlive the cache). */
+struct report_cache *report_cache_new(const struct kb *kb);
+void report_cache_free(struct report_cache *c);
+/* Appends the verdict object of docs/VERDICT.md to out as one line of JSON (no newline). */
+void report_verdict_json(struct sbuf *out, const struct report_cache *c, const struct device *d,
+                         const struct verdict *v, const struct report_extra *x);
 
 #endif

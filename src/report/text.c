@@ -6,12 +6,18 @@
 size_t text_clean(const char *s, size_t n, char *out, size_t cap, size_t max_chars)
 {
     size_t j = 0, chars = 0;
-    if (!s || cap == 0) {
+    if (!s || cap == 0 || max_chars == 0) {
         if (cap)
             out[0] = '\0';
         return 0;
     }
-    for (size_t i = 0; i < n && chars < max_chars; i++) {
+    /* Count characters first: a cut keeps max_chars - 1 of them and adds an ellipsis, so the
+     * display width never exceeds max_chars. */
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t keep = total > max_chars ? max_chars - 1 : max_chars;
+    for (size_t i = 0; i < n && chars < keep; i++) {
         unsigned char c = (unsigned char)s[i];
         /* C0 controls, DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F), which some
          * terminals honour as escape sequences, become '?'. */
@@ -38,9 +44,10 @@ size_t text_clean(const char *s, size_t n, char *out, size_t cap, size_t max_cha
         }
         chars++;
     }
-    if (chars == max_chars && j + 3 < cap && j < n) {
+    if (total > max_chars && j + 3 < cap) {
         memcpy(out + j, "\xE2\x80\xA6", 3); /* … */
         j += 3;
+        chars++;
     }
     out[j] = '\0';
     return chars;

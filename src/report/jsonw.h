@@ -1,0 +1,24 @@
+/* jsonw.h: writing JSON text into a capped buffer (struct sbuf).
+ *
+ * Written by hand rather than with yajl_gen because the JSON Lines writer splices pre-rendered
+ * fragments (each rule's static evidence members, each maker's lists) into every verdict, which a
+ * generator's state machine does not allow; that halves the cost of a verdict line. Strings are
+ * escaped per RFC 8259 section 7; the inputs are valid UTF-8 (obs_add repairs device data, kb_load
+ * rejects files that are not UTF-8). tests/fuzz/fuzz_jsonw.c parses every output back with yajl. */
+#ifndef UNMASK_JSONW_H
+#define UNMASK_JSONW_H
+
+#include <stddef.h>
+
+#include "../core/sbuf.h"
+
+/* Appends s[0..n) as a JSON string literal (with quotes). NULL appends null. */
+void jw_str(struct sbuf *b, const char *s, size_t n);
+/* Same for a NUL-terminated string (NULL appends null). */
+void jw_cstr(struct sbuf *b, const char *s);
+/* Appends ,"key": (the comma only when not first) followed by the string value. */
+void jw_kv(struct sbuf *b, const char *key, const char *val, int first);
+/* Appends ,"key": and nothing else: the caller writes the value. */
+void jw_key(struct sbuf *b, const char *key, int first);
+
+#endif

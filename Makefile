@@ -94,8 +94,9 @@ check-one: $(BIN) $(UNIT_BIN) $(REPLAY_BIN)
 	@set -e; for n in $(FUZZ_NAMES); do timeout 300 $(O)/tests/replay_$$n tests/fuzz/corpus/$$n; done
 	@echo "== knowledge files ($(BUILD))"
 	$(BIN) rules check rules
-	@echo "== fixtures ($(BUILD))"
-	UNMASK=$(BIN) timeout 300 tests/integration/fixtures.sh
+	@echo "== integration ($(BUILD))"
+	@set -e; for t in tests/integration/*.sh; do echo "-- $$t"; \
+	    UNMASK=$(abspath $(BIN)) BUILD=$(BUILD) timeout 600 $$t; done
 	@echo "== cli transcripts ($(BUILD))"
 	UNMASK=$(abspath $(BIN)) TESTDIR=$(abspath tests) timeout 300 cram3 -q --shell=/bin/bash tests/cli
 

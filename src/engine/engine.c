@@ -220,7 +220,14 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
         const struct observation *o = &d->obs[i];
         if (o->field_id < 0)
             continue;
-        for (const int *rp = kb->field_rules[o->field_id]; *rp >= 0; rp++) {
+        /* Candidates: the field's rules without a first-byte constraint, merged in rule order with
+         * those whose pattern can start with this value's first byte (kb.h field_first). */
+        static const int none = -1;
+        const int *al = o->value_len ? kb->field_always[o->field_id] : &none;
+        const int *fb = o->value_len ? kb->field_first[o->field_id][(unsigned char)o->value[0]]
+                                     : kb->field_rules[o->field_id];
+        while (*al >= 0 || *fb >= 0) {
+            const int *rp = (*fb < 0 || (*al >= 0 && *al < *fb)) ? al++ : fb++;
             const struct kb_rule *r = &kb->rules[*rp];
             if (e->rule_gen[*rp] == e->gen || !r->re || !kb_rule_may_match(r, o->value, o->value_len))
                 continue;

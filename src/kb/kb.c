@@ -151,6 +151,13 @@ void kb_free(struct kb *kb)
         free(kb->fields[i]);
         free(kb->field_rules ? kb->field_rules[i] : NULL);
     }
+    for (size_t i = 0; kb->field_always && i < kb->n_fields; i++) {
+        free(kb->field_always[i]);
+        for (int c = 0; c < 256; c++)
+            free(kb->field_first[i][c]);
+    }
+    free(kb->field_always);
+    free(kb->field_first);
     free(kb->fields);
     free(kb->field_rules);
     free(kb->field_hash);
@@ -1012,6 +1019,31 @@ int kb_finish(struct kb *kb)
     for (size_t f = 0; f < kb->n_fields; f++)
         kb->field_rules[f][counts[f]] = -1;
     free(counts);
+    kb->field_always = xcalloc(kb->n_fields ? kb->n_fields : 1, sizeof *kb->field_always);
+    kb->field_first = xcalloc(kb->n_fields ? kb->n_fields : 1, sizeof *kb->field_first);
+    for (size_t f = 0; f < kb->n_fields; f++) {
+        size_t n = 0;
+        while (kb->field_rules[f][n] >= 0)
+            n++;
+        int *always = xmalloc((n + 1) * sizeof *always);
+        size_t na = 0;
+        for (size_t k = 0; k < n; k++)
+            if (!kb->rules[kb->field_rules[f][k]].use_first)
+                always[na++] = kb->field_rules[f][k];
+        always[na] = -1;
+        kb->field_always[f] = always;
+        for (int c = 0; c < 256; c++) {
+            int *bucket = xmalloc((n + 1) * sizeof *bucket);
+            size_t nb = 0;
+            for (size_t k = 0; k < n; k++) {
+                const struct kb_rule *r = &kb->rules[kb->field_rules[f][k]];
+                if (r->use_first && (r->first[c >> 3] & (1u << (c & 7))))
+                    bucket[nb++] = kb->field_rules[f][k];
+            }
+            bucket[nb] = -1;
+            kb->field_first[f][c] = bucket;
+        }
+    }
     size_t cap = 16;
     while (cap < kb->n_fields * 2)
         cap *= 2;

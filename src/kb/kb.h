@@ -117,6 +117,11 @@ struct kb {
     char **fields; /* distinct observation names rules read; index = field id */
     size_t n_fields;
     int **field_rules; /* per field id: rule indices, terminated by -1 */
+    /* Per field id, the same rules split by the first byte of the value: rules whose pattern is
+     * anchored with known first bytes sit in the buckets of those bytes, the rest in `always`; each
+     * list is ascending and -1-terminated. The engine merges always[f] with first[f][value[0]]. */
+    int **field_always;
+    int *(*field_first)[256];
     bool finished;
     size_t n_errors;
     /* private */

@@ -31,7 +31,7 @@ void sbuf_reset(struct sbuf *b)
     b->truncated = false;
 }
 
-void sbuf_add(struct sbuf *b, const char *s, size_t n)
+void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
 {
     if (n > b->cap - b->len) {
         n = b->cap - b->len;
@@ -50,7 +50,6 @@ void sbuf_add(struct sbuf *b, const char *s, size_t n)
 }
 
 void sbuf_adds(struct sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
-void sbuf_addc(struct sbuf *b, char c) { sbuf_add(b, &c, 1); }
 
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 {

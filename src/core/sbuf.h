@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct sbuf {
     char *p;        /* NUL-terminated contents */
@@ -19,9 +20,26 @@ struct sbuf {
 void sbuf_init(struct sbuf *b, size_t cap);
 void sbuf_deinit(struct sbuf *b);
 void sbuf_reset(struct sbuf *b);
-void sbuf_add(struct sbuf *b, const char *s, size_t n);
+/* The out-of-line part of sbuf_add: growth and the cap. */
+void sbuf_add_slow(struct sbuf *b, const char *s, size_t n);
+
+/* Appends s[0..n); past the cap the rest is dropped and `truncated` set. Inline: writers call it
+ * for every small piece of a record. */
+static inline void sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+    if (n < b->alloc - b->len && n <= b->cap - b->len) {
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return;
+    }
+    sbuf_add_slow(b, s, n);
+}
+
+static inline void sbuf_addc(struct sbuf *b, char c) { sbuf_add(b, &c, 1); }
 void sbuf_adds(struct sbuf *b, const char *s);
-void sbuf_addc(struct sbuf *b, char c);
+/* Appends a string literal without measuring it. */
+#define sbuf_lit(b, lit) sbuf_add((b), (lit), sizeof(lit) - 1)
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -10,11 +10,16 @@ void jw_str(struct sbuf *b, const char *s, size_t n)
         sbuf_add(b, "null", 4);
         return;
     }
+    /* 1 for the bytes RFC 8259 requires escaped: controls, quote, backslash. */
+    static const unsigned char needs[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1,
+    };
     sbuf_addc(b, '"');
     size_t run = 0; /* start of the pending run of bytes that need no escape */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (!needs[c])
             continue;
         sbuf_add(b, s + run, i - run);
         run = i + 1;
@@ -44,10 +49,12 @@ void jw_cstr(struct sbuf *b, const char *s) { jw_str(b, s, s ? strlen(s) : 0); }
 
 void jw_key(struct sbuf *b, const char *key, int first)
 {
+    /* Keys are program literals: no escaping needed, but they are checked to be plain. */
     if (!first)
         sbuf_addc(b, ',');
-    jw_cstr(b, key);
-    sbuf_addc(b, ':');
+    sbuf_addc(b, '"');
+    sbuf_adds(b, key);
+    sbuf_add(b, "\":", 2);
 }
 
 void jw_kv(struct sbuf *b, const char *key, const char *val, int first)

@@ -18,7 +18,8 @@ void jw_str(struct sbuf *b, const char *s, size_t n);
 void jw_cstr(struct sbuf *b, const char *s);
 /* Appends ,"key": (the comma only when not first) followed by the string value. */
 void jw_kv(struct sbuf *b, const char *key, const char *val, int first);
-/* Appends ,"key": and nothing else: the caller writes the value. */
+/* Appends ,"key": and nothing else: the caller writes the value. key is a program literal made of
+ * letters, digits and '_' (it is not escaped). */
 void jw_key(struct sbuf *b, const char *key, int first);
 
 #endif

@@ -33,19 +33,27 @@ const struct report_writer *report_for_path(const char *path)
     return NULL;
 }
 
-struct report_cache {
-    const struct kb *kb;
-    char **rule;   /* per rule: ,"rule":..,"indicates":..,...,"source":[..] */
-    char **maker;  /* per maker: "maker":"slug","maker_name":"Name" */
-    char **lists;  /* per maker: [{"id":..,"name":..,"since":..,"qualifier":..},...] */
+/* A pre-rendered piece of JSON and its length. */
+struct frag {
+    char *p;
+    size_t len;
 };
 
-static char *render_done(struct sbuf *b)
+struct report_cache {
+    const struct kb *kb;
+    struct frag *rule;  /* per rule: ,"rule":..,"indicates":..,...,"source":[..] */
+    struct frag *maker; /* per maker: "maker":"slug","maker_name":"Name" */
+    struct frag *lists; /* per maker: [{"id":..,"name":..,"since":..,"qualifier":..},...] */
+};
+
+static struct frag render_done(struct sbuf *b)
 {
-    char *p = b->p; /* take the buffer */
+    struct frag f = { b->p, b->len }; /* take the buffer */
     b->p = NULL;
-    return p;
+    return f;
 }
+
+static void add_frag(struct sbuf *b, const struct frag *f) { sbuf_add(b, f->p, f->len); }
 
 static void render_sources(struct sbuf *b, const struct kb_strv *src)
 {
@@ -110,9 +118,9 @@ void report_cache_free(struct report_cache *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->kb->n_rules; i++)
-        free(c->rule[i]);
+        free(c->rule[i].p);
     for (size_t m = 0; m < c->kb->n_makers; m++)
-        free(c->maker[m]), free(c->lists[m]);
+        free(c->maker[m].p), free(c->lists[m].p);
     free(c->rule);
     free(c->maker);
     free(c->lists);
@@ -129,8 +137,14 @@ static void render_observation(struct sbuf *b, const struct device *d, const str
     jw_key(b, "value", 0);
     jw_str(b, ob->value, ob->value_len);
     if (ob->port >= 0) {
+        char num[8];
+        size_t i = sizeof num;
+        int v = ob->port;
+        do
+            num[--i] = (char)('0' + v % 10);
+        while ((v /= 10) && i);
         jw_key(b, "port", 0);
-        sbuf_printf(b, "%d", ob->port);
+        sbuf_add(b, num + i, sizeof num - i);
     }
     if (ob->path)
         jw_kv(b, "path", ob->path, 0);
@@ -168,7 +182,7 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         jw_kv(b, "mac", x->mac, 0);
     sbuf_addc(b, ',');
     if (v->maker >= 0)
-        sbuf_adds(b, c->maker[v->maker]);
+        add_frag(b, &c->maker[v->maker]);
     else
         sbuf_adds(b, "\"maker\":null,\"maker_name\":null");
     /* Three decimals, without printf: confidence is in [0, 1]. */
@@ -189,7 +203,7 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
     sbuf_adds(b, v->kind == V_COVERED || v->kind == V_WHITE_LABEL ? "true" : "false");
     jw_key(b, "lists", 0);
     if (v->maker >= 0 && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL || v->kind == V_SUSPECT))
-        sbuf_adds(b, c->lists[v->maker]);
+        add_frag(b, &c->lists[v->maker]);
     else
         sbuf_add(b, "[]", 2);
     jw_key(b, "evidence", 0);
@@ -217,7 +231,7 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         } else {
             jw_key(b, "observation", 1);
             render_observation(b, d, &d->obs[ev->obs]);
-            sbuf_adds(b, c->rule[ev->rule]);
+            add_frag(b, &c->rule[ev->rule]);
         }
         if (ev->conflicting)
             sbuf_adds(b, ",\"conflicting\":true");

@@ -13,61 +13,31 @@
 #include "../obs/jsonl.h"
 #include "../report/report.h"
 #include "cmd.h"
-#include "common.h"
+#include "judge.h"
 
 static const char usage[] =
     "usage: unmask identify [options] [FILE|-]\n"
     "Reads devices as observation JSON Lines (docs/OBSERVATIONS.md) and prints one verdict each.\n"
     "\n"
-    "  -f, --format FMT    json (JSON Lines), table or csv; default table on a terminal, else json\n"
-    "  -o, --output FILE   write there instead of stdout (format from the extension if -f is absent)\n"
-    "      --fail-on KIND  exit 4 if any device is KIND or worse: covered, white-label, suspect\n"
-    "      --rules PATH    knowledge directory or file (default: the shipped rules)\n"
-    "      --oui-dir DIR   IEEE registry directory (default /usr/share/ieee-data)\n"
-    "      --no-oui        judge without MAC registrants\n"
-    "      --as-of DATE    judge ownership periods as of DATE (YYYY-MM-DD; default today)\n"
-    "  -h, --help          this help\n"
+    JUDGE_USAGE
     "\n"
     "Exit: 0 ok, 1 some input lines were rejected or output failed, 2 usage, 3 knowledge errors,\n"
     "4 --fail-on matched.\n";
 
 int cmd_identify(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-        { "fail-on", required_argument, NULL, 'F' }, { "rules", required_argument, NULL, 'r' },
-        { "oui-dir", required_argument, NULL, 'O' }, { "no-oui", no_argument, NULL, 'N' },
-        { "as-of", required_argument, NULL, 'A' },   { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct knowledge_opts ko = { 0 };
-    const char *format = NULL, *output = NULL;
-    int fail_on = -1;
+    static const struct option opts[] = { JUDGE_LONGOPTS, { NULL, 0, NULL, 0 } };
+    struct judge_opts jo;
+    judge_opts_init(&jo, "identify", usage);
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': format = optarg; break;
-        case 'o': output = optarg; break;
-        case 'F':
-            fail_on = verdict_kind_parse(optarg);
-            if (fail_on < V_SUSPECT) {
-                log_error("--fail-on: expected covered, white-label or suspect, not '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'r': ko.rules = optarg; break;
-        case 'O': ko.oui_dir = optarg; break;
-        case 'N': ko.no_oui = true; break;
-        case 'A': ko.as_of = optarg; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default:
-            log_error("identify: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
-                      argv[optind - 1]);
-            fputs("Try 'unmask identify --help'.\n", stderr);
-            return EXIT_USAGE;
-        }
+    while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
+        int rc = judge_opt(&jo, c, optarg, argv);
+        if (rc == JUDGE_HELP_SHOWN)
+            return EXIT_OK;
+        if (rc != EXIT_OK)
+            return rc < 0 ? EXIT_USAGE : rc;
     }
     if (argc - optind > 1) {
         log_error("identify: one input at most (FILE or -)");
@@ -75,17 +45,6 @@ int cmd_identify(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *in_name = optind < argc ? argv[optind] : "-";
-    FILE *out = stdout;
-    const struct report_writer *w = NULL;
-    if (format && !(w = report_find(format))) {
-        log_error("--format: unknown format '%s' (json, table, csv)", format);
-        return EXIT_USAGE;
-    }
-    if (!w && output)
-        w = report_for_path(output);
-    if (!w)
-        w = report_find(!output && isatty(STDOUT_FILENO) ? "table" : "json");
-
     FILE *in = stdin;
     if (strcmp(in_name, "-")) {
         in = fopen(in_name, "rb");
@@ -94,30 +53,18 @@ int cmd_identify(int argc, char **argv)
             return EXIT_RUNTIME;
         }
     }
-    struct knowledge k;
-    int rc = knowledge_load(&ko, &k);
+    struct judge j;
+    int rc = judge_open(&j, &jo);
     if (rc != EXIT_OK) {
         if (in != stdin)
             fclose(in);
         return rc;
     }
-    if (output && !(out = fopen(output, "w"))) {
-        log_error("%s: %s", output, strerror(errno));
-        knowledge_free(&k);
-        if (in != stdin)
-            fclose(in);
-        return EXIT_RUNTIME;
-    }
-    struct engine *e = engine_new(k.kb, k.oui, k.as_of);
-    struct report_cache *cache = report_cache_new(k.kb);
-    struct report_ctx ctx = { .kb = k.kb, .cache = cache, .out = out,
-                              .color = out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") };
     struct device d;
     obs_device_init(&d);
     struct linereader lr;
     linereader_init(&lr, in, JSONL_MAX_LINE);
     long bad = 0;
-    bool flagged = false, write_failed = w->begin(&ctx) != 0;
     const char *shown = in == stdin ? "<stdin>" : in_name;
     for (;;) {
         char *line;
@@ -147,31 +94,11 @@ int cmd_identify(int argc, char **argv)
         if (d.n_dropped)
             log_warn("%s:%ld: %zu observations beyond %d dropped", shown, lr.lineno, d.n_dropped,
                      OBS_MAX_PER_DEVICE);
-        struct verdict v;
-        engine_judge(e, &d, &v);
-        ctx.counts[v.kind]++;
-        ctx.n_devices++;
-        if (fail_on >= 0 && (int)v.kind >= fail_on)
-            flagged = true;
-        if (!write_failed && w->device(&ctx, &d, &v, NULL) != 0)
-            write_failed = true;
-    }
-    if (!write_failed && w->end(&ctx) != 0)
-        write_failed = true;
-    if (write_failed)
-        log_error("%s: write failed", output ? output : "<stdout>");
-    if (out != stdout && fclose(out) != 0 && !write_failed) {
-        log_error("%s: write failed", output);
-        write_failed = true;
+        judge_device(&j, &d, NULL, NULL);
     }
     linereader_deinit(&lr);
     obs_device_deinit(&d);
-    engine_free(e);
-    report_cache_free(cache);
-    knowledge_free(&k);
     if (in != stdin)
         fclose(in);
-    if (write_failed || bad)
-        return EXIT_RUNTIME;
-    return flagged ? EXIT_FLAGGED : EXIT_OK;
+    return judge_close(&j, bad > 0);
 }

@@ -63,7 +63,8 @@ static int scalar(struct state *s, char kind, const unsigned char *v, size_t n, 
     if (s->skip)
         return 1;
     char num[32];
-    if (kind == 'i') {
+    /* Integers are text only where text is wanted (an id or a value), not for ports. */
+    if (kind == 'i' && ((s->depth == 1 && s->top == K_ID) || (s->depth == 3 && s->okey == O_VALUE))) {
         n = (size_t)snprintf(num, sizeof num, "%lld", iv);
         v = (const unsigned char *)num;
     }

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "../core/err.h"
+#include "../core/utf8.h"
 #include "../core/xalloc.h"
 
 #define KB_MAX_FILE (16 * 1024 * 1024)
@@ -660,6 +661,10 @@ int kb_load_buf(struct kb *kb, const char *name, const char *buf, size_t len)
         memcpy(line, buf + pos, ll);
         line[ll] = '\0';
         pos += ll + 1;
+        if (!utf8_valid(line, ll)) { /* writers copy knowledge text into output unescaped-as-UTF-8 */
+            PERR(&p, "line is not valid UTF-8");
+            continue;
+        }
         while (ll && (line[ll - 1] == ' ' || line[ll - 1] == '\t' || line[ll - 1] == '\r'))
             line[--ll] = '\0';
         char *s = line;

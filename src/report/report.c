@@ -164,6 +164,24 @@ static void render_observation(struct sbuf *b, const struct device *d, const str
     sbuf_addc(b, '}');
 }
 
+/* FAR 52.204-25(d)(2)(i): what a contractor reports within one business day; mitigation is the
+ * user's to write, so it is present and empty. */
+static void render_far(struct sbuf *b, const struct report_far *f)
+{
+    jw_key(b, "far_52_204_25_d", 0);
+    sbuf_addc(b, '{');
+    jw_kv(b, "contract_number", f->contract, 1);
+    jw_kv(b, "order_number", f->order, 0);
+    jw_kv(b, "supplier_name", f->supplier, 0);
+    jw_kv(b, "supplier_uei", f->supplier_uei, 0);
+    jw_kv(b, "cage_code", f->cage, 0);
+    jw_kv(b, "brand", f->brand, 0);
+    jw_kv(b, "model_number", f->model, 0);
+    jw_kv(b, "item_description", f->description, 0);
+    jw_kv(b, "mitigation", "", 0);
+    sbuf_addc(b, '}');
+}
+
 void report_verdict_json(struct sbuf *b, const struct report_cache *c, const struct device *d,
                          const struct verdict *v, const struct report_extra *x)
 {
@@ -239,6 +257,8 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
     }
     sbuf_addc(b, ']');
     jw_kv(b, "explanation", v->explanation, 0);
+    if (x && x->far && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL))
+        render_far(b, x->far);
     if (d->n_dropped) {
         jw_key(b, "observations_dropped", 0);
         sbuf_printf(b, "%zu", d->n_dropped);

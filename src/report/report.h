@@ -14,12 +14,28 @@
 #include "../kb/kb.h"
 #include "../obs/obs.h"
 
+/* The FAR 52.204-25(d)(2)(i) report fields a purchase record or asset register provides (inventory).
+ * Writers show them for covered and white-label verdicts, with mitigation left blank for the user.
+ * All optional (NULL: the record has no such column); valid UTF-8. */
+struct report_far {
+    const char *contract;     /* contract number */
+    const char *order;        /* order number(s) */
+    const char *supplier;     /* supplier name */
+    const char *supplier_uei; /* supplier unique entity identifier */
+    const char *cage;         /* supplier CAGE code */
+    const char *brand;        /* brand */
+    const char *model;        /* model number (OEM number, manufacturer part number, wholesaler number) */
+    const char *description;  /* item description */
+};
+
 /* Facts about a device that come from its source rather than from the judgement. All optional. */
 struct report_extra {
     const char *file;    /* inventory / import: the file it came from */
-    long row;            /* inventory: line number in that file (header is line 1); 0 when absent */
-    const char *address; /* scan: IP address */
-    const char *mac;     /* scan: MAC address */
+    long row;            /* inventory: line number in that file (header is line 1); import: line of
+                          * the nmap <host> element; 0 when absent */
+    const char *address; /* scan, import, inventory: IP address */
+    const char *mac;     /* scan, import, inventory: MAC address */
+    const struct report_far *far; /* inventory: the record's FAR 52.204-25(d) fields, or NULL */
 };
 
 struct report_cache;

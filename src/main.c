@@ -20,6 +20,8 @@ static const char usage[] =
     "Commands:\n"
     "  identify [FILE|-]   verdicts for devices described as observation JSON Lines\n"
     "  rules check|list    validate the knowledge files and their examples; list the rules\n"
+    "  inventory FILE...   screen asset registers and purchase records (CSV, TSV) offline\n"
+    "  import nmap FILE    judge the hosts of an nmap XML scan (-oX) offline\n"
     "  version             print the version\n"
     "\n"
     "Run 'unmask COMMAND --help' for a command's options. Exit codes: 0 ok, 1 runtime failure,\n"
@@ -31,6 +33,8 @@ static const struct {
 } commands[] = {
     { "identify", cmd_identify },
     { "rules", cmd_rules },
+    { "inventory", cmd_inventory },
+    { "import", cmd_import },
 };
 
 int main(int argc, char **argv)

@@ -4,5 +4,7 @@
 
 int cmd_identify(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

@@ -75,18 +75,29 @@ int judge_open(struct judge *j, const struct judge_opts *o)
     return EXIT_OK;
 }
 
-void judge_device(struct judge *j, struct device *d, const struct report_extra *x, struct verdict *v)
+void judge_verdict(struct judge *j, struct device *d, struct verdict *v)
 {
-    struct verdict local;
-    if (!v)
-        v = &local;
     engine_judge(j->e, d, v);
     j->ctx.counts[v->kind]++;
     j->ctx.n_devices++;
     if (j->fail_on >= 0 && (int)v->kind >= j->fail_on)
         j->flagged = true;
+}
+
+void judge_write(struct judge *j, const struct device *d, const struct verdict *v,
+                 const struct report_extra *x)
+{
     if (!j->write_failed && j->w->device(&j->ctx, d, v, x) != 0)
         j->write_failed = true;
+}
+
+void judge_device(struct judge *j, struct device *d, const struct report_extra *x, struct verdict *v)
+{
+    struct verdict local;
+    if (!v)
+        v = &local;
+    judge_verdict(j, d, v);
+    judge_write(j, d, v, x);
 }
 
 int judge_close(struct judge *j, bool input_errors)

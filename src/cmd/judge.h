@@ -78,6 +78,10 @@ int judge_open(struct judge *j, const struct judge_opts *o);
 /* Judges d and writes its verdict with x (may be NULL). The verdict is returned through v if not
  * NULL (valid until the next call). */
 void judge_device(struct judge *j, struct device *d, const struct report_extra *x, struct verdict *v);
+/* The two halves of judge_device, for a caller that adds to x what the verdict says. */
+void judge_verdict(struct judge *j, struct device *d, struct verdict *v);
+void judge_write(struct judge *j, const struct device *d, const struct verdict *v,
+                 const struct report_extra *x);
 /* Ends the writer, closes the output, frees everything. Returns the exit code: EXIT_RUNTIME if
  * input_errors or the output failed, EXIT_FLAGGED if --fail-on matched, else EXIT_OK. */
 int judge_close(struct judge *j, bool input_errors);

@@ -7,6 +7,8 @@ Top-level usage and exit codes.
   Commands:
     identify [FILE|-]   verdicts for devices described as observation JSON Lines
     rules check|list    validate the knowledge files and their examples; list the rules
+    inventory FILE...   screen asset registers and purchase records (CSV, TSV) offline
+    import nmap FILE    judge the hosts of an nmap XML scan (-oX) offline
     version             print the version
   
   Run 'unmask COMMAND --help' for a command's options. Exit codes: 0 ok, 1 runtime failure,

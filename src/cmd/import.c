@@ -1,0 +1,109 @@
+/* import.c: `unmask import nmap FILE.xml...`: judges the hosts of existing nmap scans offline.
+ *
+ * Each <host> of nmap's XML output becomes one device (src/importer/nmapxml.h): its MAC address and
+ * vendor, every open port's service, version and raw responses, and the output of the scripts that
+ * carry device facts. The one engine judges it and the one writer prints it, with the file, the line
+ * of the <host> element and the address. A malformed file is reported as "unmask: FILE:LINE:
+ * message"; the hosts before the problem are still judged and the exit code is 1. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../importer/nmapxml.h"
+#include "cmd.h"
+#include "judge.h"
+
+static const char usage[] =
+    "usage: unmask import nmap [options] FILE.xml...\n"
+    "Judges the hosts of nmap XML output (nmap -sV -oX FILE.xml; scripts such as http-title,\n"
+    "http-headers, ssl-cert, snmp-sysdescr, upnp-info and banner add evidence) without touching a\n"
+    "network (docs/INVENTORY.md).\n"
+    "\n"
+    JUDGE_USAGE
+    "\n"
+    "Exit: 0 ok, 1 some files were malformed (the hosts before the problem were judged) or output\n"
+    "failed, 2 usage, 3 knowledge errors, 4 --fail-on matched.\n";
+
+struct imp {
+    struct judge *j;
+    const char *file;
+    long problems;
+};
+
+static void on_problem(void *ctx, long line, const char *msg)
+{
+    struct imp *m = ctx;
+    m->problems++;
+    if (line > 0)
+        log_error("%s:%ld: %s", m->file, line, msg);
+    else
+        log_error("%s: %s", m->file, msg);
+}
+
+static int on_host(void *ctx, const struct nmap_host *h)
+{
+    struct imp *m = ctx;
+    if (h->d->n_dropped)
+        log_warn("%s:%ld: %zu observations beyond %d dropped", m->file, h->line, h->d->n_dropped,
+                 OBS_MAX_PER_DEVICE);
+    struct report_extra x = { .file = m->file, .row = h->line, .address = h->address, .mac = h->mac };
+    judge_device(m->j, h->d, &x, NULL);
+    return 0;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = { JUDGE_LONGOPTS, { NULL, 0, NULL, 0 } };
+    struct judge_opts jo;
+    judge_opts_init(&jo, "import", usage);
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (argc < 2 || strcmp(argv[1], "nmap")) {
+        log_error("import: expected the kind of file first: unmask import nmap FILE.xml");
+        fputs("Try 'unmask import --help'.\n", stderr);
+        return EXIT_USAGE;
+    }
+    argc--, argv++;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
+        int rc = judge_opt(&jo, c, optarg, argv);
+        if (rc == JUDGE_HELP_SHOWN)
+            return EXIT_OK;
+        if (rc != EXIT_OK)
+            return rc < 0 ? EXIT_USAGE : rc;
+    }
+    if (optind >= argc) {
+        log_error("import nmap: no input files (give FILE.xml..., or - for standard input)");
+        fputs("Try 'unmask import --help'.\n", stderr);
+        return EXIT_USAGE;
+    }
+    struct judge j;
+    int rc = judge_open(&j, &jo);
+    if (rc != EXIT_OK)
+        return rc;
+    long problems = 0;
+    for (int i = optind; i < argc; i++) {
+        struct imp m = { .j = &j, .file = strcmp(argv[i], "-") ? argv[i] : "<stdin>" };
+        int fd = strcmp(argv[i], "-") ? open(argv[i], O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+        if (fd < 0) {
+            log_error("%s: %s", argv[i], strerror(errno));
+            problems++;
+            continue;
+        }
+        struct nmapxml_sink sink = { .host = on_host, .problem = on_problem, .ctx = &m };
+        nmapxml_read_fd(fd, &sink);
+        if (fd != STDIN_FILENO)
+            close(fd);
+        problems += m.problems;
+    }
+    return judge_close(&j, problems > 0);
+}

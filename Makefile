@@ -56,6 +56,15 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The store's schema is a plain SQL file compiled into the program (xxd -i), so nothing is installed
+# beside the binary (docs/STORE.md).
+$(O)/src/store/schema_sql.h: src/store/schema.sql
+	@mkdir -p $(dir $@)
+	{ echo 'static const unsigned char schema_sql[] = {'; xxd -i < $<; echo '};'; } > $@.tmp
+	mv $@.tmp $@
+$(O)/src/store/store.o: $(O)/src/store/schema_sql.h
+$(O)/src/store/store.o: CFLAGS += -I$(O)/src/store
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^

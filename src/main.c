@@ -20,6 +20,11 @@ static const char usage[] =
     "Commands:\n"
     "  identify [FILE|-]   verdicts for devices described as observation JSON Lines\n"
     "  rules check|list    validate the knowledge files and their examples; list the rules\n"
+    "  lab                 serve simulated devices on loopback (docs/LAB.md)\n"
+    "  history             the recorded runs, with their counts by verdict\n"
+    "  devices             every device recorded, with its latest verdict (--verdict, --maker, --since)\n"
+    "  diff [A] [B]        devices new, gone or changed between two runs (default: the last two)\n"
+    "  report -o FILE      a recorded run as an HTML report, CSV or JSON Lines (--scan ID)\n"
     "  inventory FILE...   screen asset registers and purchase records (CSV, TSV) offline\n"
     "  import nmap FILE    judge the hosts of an nmap XML scan (-oX) offline\n"
     "  version             print the version\n"
@@ -33,6 +38,11 @@ static const struct {
 } commands[] = {
     { "identify", cmd_identify },
     { "rules", cmd_rules },
+    { "lab", cmd_lab },
+    { "history", cmd_history },
+    { "devices", cmd_devices },
+    { "diff", cmd_diff },
+    { "report", cmd_report },
     { "inventory", cmd_inventory },
     { "import", cmd_import },
 };

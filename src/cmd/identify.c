@@ -14,25 +14,30 @@
 #include "../report/report.h"
 #include "cmd.h"
 #include "judge.h"
+#include "record.h"
 
 static const char usage[] =
     "usage: unmask identify [options] [FILE|-]\n"
     "Reads devices as observation JSON Lines (docs/OBSERVATIONS.md) and prints one verdict each.\n"
     "\n"
     JUDGE_USAGE
+    RECORD_USAGE
     "\n"
     "Exit: 0 ok, 1 some input lines were rejected or output failed, 2 usage, 3 knowledge errors,\n"
     "4 --fail-on matched.\n";
 
 int cmd_identify(int argc, char **argv)
 {
-    static const struct option opts[] = { JUDGE_LONGOPTS, { NULL, 0, NULL, 0 } };
+    static const struct option opts[] = { JUDGE_LONGOPTS, RECORD_LONGOPTS, { NULL, 0, NULL, 0 } };
+    struct record_opts ro = { 0 };
     struct judge_opts jo;
     judge_opts_init(&jo, "identify", usage);
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
+        if (record_opt(&ro, c, optarg))
+            continue;
         int rc = judge_opt(&jo, c, optarg, argv);
         if (rc == JUDGE_HELP_SHOWN)
             return EXIT_OK;
@@ -53,12 +58,21 @@ int cmd_identify(int argc, char **argv)
             return EXIT_RUNTIME;
         }
     }
+    struct recorder rec;
     struct judge j;
-    int rc = judge_open(&j, &jo);
+    int rc = record_open(&rec, &ro);
+    if (rc == EXIT_OK && (rc = judge_open(&j, &jo)) != EXIT_OK)
+        record_close(&rec, true);
     if (rc != EXIT_OK) {
         if (in != stdin)
             fclose(in);
         return rc;
+    }
+    if (record_begin(&rec, "identify", in == stdin ? "<stdin>" : in_name, &j.k,
+                     knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
+        if (in != stdin)
+            fclose(in);
+        return judge_close(&j, true);
     }
     struct device d;
     obs_device_init(&d);
@@ -94,11 +108,16 @@ int cmd_identify(int argc, char **argv)
         if (d.n_dropped)
             log_warn("%s:%ld: %zu observations beyond %d dropped", shown, lr.lineno, d.n_dropped,
                      OBS_MAX_PER_DEVICE);
-        judge_device(&j, &d, NULL, NULL);
+        /* Recorded before it is written: every device printed is already stored. */
+        struct verdict v;
+        judge_verdict(&j, &d, &v);
+        record_device(&rec, &d, &v, NULL);
+        judge_write(&j, &d, &v, NULL);
     }
     linereader_deinit(&lr);
     obs_device_deinit(&d);
     if (in != stdin)
         fclose(in);
-    return judge_close(&j, bad > 0);
+    bool rec_failed = record_close(&rec, bad > 0);
+    return judge_close(&j, bad > 0 || rec_failed);
 }

@@ -7,9 +7,10 @@
 #include "../core/xalloc.h"
 #include "jsonw.h"
 
-extern const struct report_writer writer_json, writer_table, writer_csv;
+extern const struct report_writer writer_json, writer_table, writer_csv, writer_html;
 
-static const struct report_writer *const writers[] = { &writer_json, &writer_table, &writer_csv };
+static const struct report_writer *const writers[] = { &writer_json, &writer_table, &writer_csv,
+                                                       &writer_html };
 
 const struct report_writer *report_find(const char *name)
 {
@@ -28,6 +29,8 @@ const struct report_writer *report_for_path(const char *path)
         return &writer_json;
     if (!strcmp(dot, ".csv"))
         return &writer_csv;
+    if (!strcmp(dot, ".html") || !strcmp(dot, ".htm"))
+        return &writer_html;
     if (!strcmp(dot, ".txt"))
         return &writer_table;
     return NULL;
@@ -198,6 +201,17 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         jw_kv(b, "address", x->address, 0);
     if (x && x->mac)
         jw_kv(b, "mac", x->mac, 0);
+    if (x && x->n_ports) {
+        jw_key(b, "ports", 0);
+        sbuf_addc(b, '[');
+        for (size_t i = 0; i < x->n_ports; i++) {
+            sbuf_printf(b, "%s{\"port\":%d,", i ? "," : "", x->ports[i].port);
+            jw_kv(b, "proto", x->ports[i].proto, 1);
+            jw_kv(b, "service", x->ports[i].service, 0);
+            sbuf_addc(b, '}');
+        }
+        sbuf_addc(b, ']');
+    }
     sbuf_addc(b, ',');
     if (v->maker >= 0)
         add_frag(b, &c->maker[v->maker]);

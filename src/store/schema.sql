@@ -75,7 +75,16 @@ CREATE TABLE records (
     firmware     TEXT,
     serial       TEXT,
     confidence   REAL NOT NULL,
-    verdict_json TEXT NOT NULL       -- the verdict object (docs/VERDICT.md) as decided then
+    verdict_json TEXT NOT NULL,      -- the verdict object (docs/VERDICT.md) as decided then
+    -- FAR 52.204-25(d)(2)(i) fields a purchase record gave (inventory); NULL when absent
+    far_contract TEXT,
+    far_order    TEXT,
+    far_supplier TEXT,
+    far_uei      TEXT,
+    far_cage     TEXT,
+    far_brand    TEXT,
+    far_model    TEXT,
+    far_description TEXT
 );
 CREATE INDEX records_run ON records (run_id, id);
 CREATE INDEX records_device ON records (device_id, run_id);

@@ -4,8 +4,8 @@
 #define UNMASK_STORE_INT_H
 
 #include <sqlite3.h>
-#include <yajl/yajl_gen.h>
 
+#include "../core/sbuf.h"
 #include "store.h"
 
 /* Prepared statements are cached by the address of their SQL text (a static string), so each
@@ -18,12 +18,13 @@ struct store {
     struct {
         const char *sql;
         sqlite3_stmt *stmt;
-    } cache[STORE_MAX_STMT];
-    size_t n_cache;
+    } stmts[STORE_MAX_STMT];
+    size_t n_stmts;
     /* the open run */
     long long run;
     const struct kb *kb;
-    yajl_gen gen; /* verdict objects */
+    struct report_cache *cache; /* the run's pre-rendered knowledge, for verdict objects */
+    struct sbuf json;           /* one verdict object */
     void *md;     /* EVP_MD_CTX for observation digests */
 };
 

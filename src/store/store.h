@@ -99,6 +99,8 @@ struct store_row {
     const char *first_seen;  /* devices: when the device was first seen; NULL elsewhere */
     long long first_run;     /* devices: the run that first saw it; 0 elsewhere */
     const char *verdict_json; /* the verdict object as decided then */
+    struct report_far far;    /* the record's FAR 52.204-25(d) fields (members NULL when absent) */
+    bool has_far;             /* any member of far is set */
 };
 
 /* Calls cb for each run, oldest first, or only for run `id` when id > 0 (UNMASK_ENOENT when there

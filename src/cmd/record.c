@@ -1,0 +1,130 @@
+/* record.c: see record.h. */
+#include "record.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../report/text.h"
+#include "../store/store.h"
+
+bool record_opt(struct record_opts *o, int c, const char *arg)
+{
+    if (c == RECORD_OPT_DB) {
+        o->db = arg;
+        o->no_db = false;
+        return true;
+    }
+    if (c == RECORD_OPT_NO_DB) {
+        o->no_db = true;
+        return true;
+    }
+    return false;
+}
+
+int record_open(struct recorder *r, const struct record_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    if (o->no_db)
+        return EXIT_OK;
+    int rc = UNMASK_OK;
+    if (o->db)
+        snprintf(r->path, sizeof r->path, "%s", o->db);
+    else
+        rc = store_default_path(r->path, sizeof r->path);
+    if (rc < 0) {
+        log_error("no database path: set HOME or XDG_DATA_HOME, or pass --db PATH or --no-db");
+        return EXIT_RUNTIME;
+    }
+    if ((rc = store_open(r->path, STORE_CREATE, &r->st)) < 0) {
+        log_error("%s: cannot record the run: %s; hint: pass --db PATH, or --no-db to run "
+                  "without recording", r->path, r->st ? store_errmsg(r->st) : err_str(rc));
+        store_close(r->st);
+        r->st = NULL;
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int record_begin(struct recorder *r, const char *source, const char *input,
+                 const struct knowledge *k, const char *rules)
+{
+    if (!r->st)
+        return EXIT_OK;
+    struct store_run_meta m = { .source = source, .input = input, .kb = k->kb, .as_of = k->as_of,
+                                .rules = rules };
+    if (store_begin_run(r->st, &m, &r->run) < 0) {
+        log_error("%s: cannot record the run: %s; hint: --no-db runs without recording", r->path,
+                  store_errmsg(r->st));
+        store_close(r->st);
+        r->st = NULL;
+        return EXIT_RUNTIME;
+    }
+    log_info("recording run %lld in %s", r->run, r->path);
+    return EXIT_OK;
+}
+
+void record_device(struct recorder *r, const struct device *d, const struct verdict *v,
+                   const struct report_extra *x)
+{
+    if (!r->st)
+        return;
+    if (store_record(r->st, r->run, d, v, x) < 0) {
+        log_error("%s: cannot record device '%s': %s; the run goes on without recording", r->path,
+                  d->id ? d->id : "", store_errmsg(r->st));
+        r->failed = true;
+        store_close(r->st);
+        r->st = NULL;
+    }
+}
+
+bool record_close(struct recorder *r, bool partial)
+{
+    if (r->st) {
+        enum store_run_status s = partial ? STORE_RUN_PARTIAL : STORE_RUN_COMPLETE;
+        if (store_end_run(r->st, r->run, s) < 0) {
+            log_error("%s: cannot finish run %lld: %s", r->path, r->run, store_errmsg(r->st));
+            r->failed = true;
+        }
+        store_close(r->st);
+        r->st = NULL;
+    }
+    return r->failed;
+}
+
+int record_open_existing(const char *db, struct store **st)
+{
+    char path[4096];
+    *st = NULL;
+    if (db)
+        snprintf(path, sizeof path, "%s", db);
+    else if (store_default_path(path, sizeof path) < 0) {
+        log_error("no database path: set HOME or XDG_DATA_HOME, or pass --db PATH");
+        return EXIT_RUNTIME;
+    }
+    int rc = store_open(path, 0, st);
+    if (rc == UNMASK_ENOENT) {
+        log_error("%s: no database yet; hint: 'unmask identify', 'scan', 'inventory' or 'import' "
+                  "record their runs there (or pass --db PATH)", path);
+        return EXIT_RUNTIME;
+    }
+    if (rc < 0) {
+        log_error("%s: %s", path, *st ? store_errmsg(*st) : err_str(rc));
+        store_close(*st);
+        *st = NULL;
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+void record_cell(FILE *f, const char *s, size_t width, bool last)
+{
+    char buf[1024];
+    size_t max = width < 200 ? width : 200;
+    size_t w = text_clean(s ? s : "-", s ? strlen(s) : 1, buf, sizeof buf, last ? 200 : max);
+    fputs(buf, f);
+    if (!last)
+        for (size_t i = w; i < width + 2; i++)
+            fputc(' ', f);
+}

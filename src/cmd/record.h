@@ -1,0 +1,73 @@
+/* record.h: recording a run into the store, for the commands that judge devices (identify, scan,
+ * inventory, import): the --db PATH and --no-db options and the calls around the device loop.
+ *
+ *     struct record_opts ro = { 0 };
+ *     ... in the option loop: if (c == RECORD_OPT_DB || c == RECORD_OPT_NO_DB) record_opt(&ro, c, optarg);
+ *     struct recorder r;
+ *     if ((rc = record_open(&r, &ro)) != EXIT_OK) return rc;
+ *     ... load the knowledge ...
+ *     if ((rc = record_begin(&r, "identify", input, &knowledge, rules_path)) != EXIT_OK) ...
+ *     for each device: judge it; record_device(&r, &d, &v, &x); then write it (so every device
+ *                      printed is already stored)
+ *     bool failed = record_close(&r, input_errors);
+ *
+ * Subcommands return exit codes (err.h); only main() ends the process. */
+#ifndef UNMASK_RECORD_H
+#define UNMASK_RECORD_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../engine/engine.h"
+#include "../report/report.h"
+#include "common.h"
+
+struct store;
+
+enum { RECORD_OPT_DB = 0x1100, RECORD_OPT_NO_DB };
+#define RECORD_LONGOPTS                                                                            \
+    { "db", required_argument, NULL, RECORD_OPT_DB }, { "no-db", no_argument, NULL, RECORD_OPT_NO_DB }
+#define RECORD_USAGE                                                                               \
+    "      --db PATH       record the run in this database (default $UNMASK_DB, else\n"            \
+    "                      $XDG_DATA_HOME/unmask/unmask.db or ~/.local/share/unmask/unmask.db)\n"  \
+    "      --no-db         do not record the run\n"
+
+struct record_opts {
+    const char *db; /* --db PATH; NULL: the default */
+    bool no_db;     /* --no-db */
+};
+
+/* Handles --db (c == RECORD_OPT_DB) and --no-db; returns false for any other option. */
+bool record_opt(struct record_opts *o, int c, const char *arg);
+
+struct recorder {
+    struct store *st; /* NULL with --no-db, or after a failure */
+    long long run;
+    char path[4096];
+    bool failed;      /* a device could not be recorded (reported once) */
+};
+
+/* Opens (creating) the database, before the work starts, so that a database that cannot be used
+ * is reported before anything else happens. Does nothing with --no-db. Returns EXIT_OK, or
+ * EXIT_RUNTIME after reporting why (with a hint to pass --no-db). */
+int record_open(struct recorder *r, const struct record_opts *o);
+/* Begins a run of `source` over `input` (a file name or targets), judged with k (borrowed until
+ * record_close). Does nothing with --no-db. Returns EXIT_OK or EXIT_RUNTIME (reported). */
+int record_begin(struct recorder *r, const char *source, const char *input,
+                 const struct knowledge *k, const char *rules);
+/* Records one judged device; on failure reports it once and stops recording (the run goes on). */
+void record_device(struct recorder *r, const struct device *d, const struct verdict *v,
+                   const struct report_extra *x);
+/* Opens the database for the commands that read it (history, devices, diff, report): db, or the
+ * default path when NULL. Returns EXIT_OK with *st set, or EXIT_RUNTIME after reporting why (a
+ * missing database names the commands that create one). */
+int record_open_existing(const char *db, struct store **st);
+/* Prints s (NULL: "-") as a terminal-safe cell padded to width characters (record_cell) and, for
+ * the last cell of a line, unpadded. Control characters from devices are shown as '?'. */
+void record_cell(FILE *f, const char *s, size_t width, bool last);
+/* Ends the run (partial when some input was rejected) and closes the database. Returns true if
+ * recording failed at any point. */
+bool record_close(struct recorder *r, bool partial);
+
+#endif

@@ -20,7 +20,6 @@ static const char usage[] =
     "Commands:\n"
     "  identify [FILE|-]   verdicts for devices described as observation JSON Lines\n"
     "  rules check|list    validate the knowledge files and their examples; list the rules\n"
-    "  lab                 serve simulated devices on loopback (docs/LAB.md)\n"
     "  history             the recorded runs, with their counts by verdict\n"
     "  devices             every device recorded, with its latest verdict (--verdict, --maker, --since)\n"
     "  diff [A] [B]        devices new, gone or changed between two runs (default: the last two)\n"
@@ -38,7 +37,6 @@ static const struct {
 } commands[] = {
     { "identify", cmd_identify },
     { "rules", cmd_rules },
-    { "lab", cmd_lab },
     { "history", cmd_history },
     { "devices", cmd_devices },
     { "diff", cmd_diff },

@@ -39,6 +39,18 @@ enum probe_next {
 #define PH_HTTP_SEEN (1u << 3)     /* some port answered HTTP */
 #define PH_ONVIF_DONE (1u << 4)    /* ONVIF device service already asked */
 
+struct probe;
+
+#define PROBE_MAX_FOLLOWUPS 4
+
+/* A probe asked for by another probe on the same host (an SSDP reply names the port and path of its
+ * UPnP description). Only ever the same address: a reply never widens the scan. */
+struct probe_followup {
+    const struct probe *probe;
+    uint16_t port;
+    char text[256]; /* given to the new exchange as x->text */
+};
+
 /* What a probe sees of the host it talks to. */
 struct probe_host {
     const char *addr;      /* the address as text: "192.0.2.7" or "2001:db8::7" */
@@ -46,6 +58,8 @@ struct probe_host {
     unsigned hints;        /* PH_* bits, shared by all probes of this host */
     const char *community; /* SNMP community (default "public") */
     struct device *dev;    /* where observations go */
+    struct probe_followup followups[PROBE_MAX_FOLLOWUPS]; /* asked for; the engine runs them */
+    size_t n_followups;
 };
 
 /* One exchange's context; the engine zeroes it when a probe starts on a port. */
@@ -108,6 +122,15 @@ const uint8_t *probe_memcasemem(const uint8_t *buf, size_t len, const char *need
 /* Appends printf output to buf at *pos (capacity cap); returns UNMASK_ELIMIT if it did not fit. */
 int probe_printf(uint8_t *buf, size_t cap, size_t *pos, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Asks the engine to run p on port of the same host, with x->text set to text (cut at 255 bytes).
+ * Ignored beyond PROBE_MAX_FOLLOWUPS or for a port outside 1..65535. */
+void probe_followup(struct probe_host *h, const struct probe *p, int port, const char *text);
+/* Converts a CamelCase element or key name to snake_case ("DeviceSN" -> "device_sn",
+ * "IPv4Address" -> "ipv4_address", "DSPVersion" -> "dsp_version"); other characters than letters and
+ * digits become '_'. Writes at most cap-1 bytes and a NUL; returns the length. */
+size_t probe_snake(const char *in, size_t n, char *out, size_t cap);
+/* Normalises a MAC address in any notation to "aa:bb:cc:dd:ee:ff"; false if s is not one. */
+bool probe_mac(const char *s, size_t n, char out[18]);
 /* Writes "host" or "[host]" (IPv6) into out. */
 void probe_host_for_url(const struct probe_host *h, char *out, size_t cap);
 

@@ -19,6 +19,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  identify [FILE|-]   verdicts for devices described as observation JSON Lines\n"
+    "  scan TARGET...      probe networks and judge every device that answers (docs/SCAN.md)\n"
     "  rules check|list    validate the knowledge files and their examples; list the rules\n"
     "  history             the recorded runs, with their counts by verdict\n"
     "  devices             every device recorded, with its latest verdict (--verdict, --maker, --since)\n"
@@ -36,6 +37,7 @@ static const struct {
     int (*fn)(int argc, char **argv);
 } commands[] = {
     { "identify", cmd_identify },
+    { "scan", cmd_scan },
     { "rules", cmd_rules },
     { "history", cmd_history },
     { "devices", cmd_devices },

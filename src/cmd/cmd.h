@@ -3,6 +3,7 @@
 #define UNMASK_CMD_H
 
 int cmd_identify(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_devices(int argc, char **argv);

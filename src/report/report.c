@@ -201,6 +201,17 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         jw_kv(b, "address", x->address, 0);
     if (x && x->mac)
         jw_kv(b, "mac", x->mac, 0);
+    if (x && x->n_ports) {
+        jw_key(b, "ports", 0);
+        sbuf_addc(b, '[');
+        for (size_t i = 0; i < x->n_ports; i++) {
+            sbuf_printf(b, "%s{\"port\":%d,", i ? "," : "", x->ports[i].port);
+            jw_kv(b, "proto", x->ports[i].proto, 1);
+            jw_kv(b, "service", x->ports[i].service, 0);
+            sbuf_addc(b, '}');
+        }
+        sbuf_addc(b, ']');
+    }
     sbuf_addc(b, ',');
     if (v->maker >= 0)
         add_frag(b, &c->maker[v->maker]);

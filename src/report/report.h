@@ -28,6 +28,13 @@ struct report_far {
     const char *description;  /* item description */
 };
 
+/* scan: one open port and the service found on it. */
+struct report_port {
+    int port;
+    const char *proto;   /* "tcp" or "udp" */
+    const char *service; /* "http", "rtsp", "sadp", ...; "unknown" when nothing spoke */
+};
+
 /* Facts about a device that come from its source rather than from the judgement. All optional. */
 struct report_extra {
     const char *file;    /* inventory / import: the file it came from */
@@ -36,6 +43,8 @@ struct report_extra {
     const char *address; /* scan, import, inventory: IP address */
     const char *mac;     /* scan, import, inventory: MAC address */
     const struct report_far *far; /* inventory: the record's FAR 52.204-25(d) fields, or NULL */
+    const struct report_port *ports; /* scan: the open ports and what spoke there */
+    size_t n_ports;
 };
 
 struct report_cache;

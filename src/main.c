@@ -21,6 +21,7 @@ static const char usage[] =
     "  identify [FILE|-]   verdicts for devices described as observation JSON Lines\n"
     "  scan TARGET...      probe networks and judge every device that answers (docs/SCAN.md)\n"
     "  rules check|list    validate the knowledge files and their examples; list the rules\n"
+    "  lab                 serve simulated devices on loopback (docs/LAB.md)\n"
     "  history             the recorded runs, with their counts by verdict\n"
     "  devices             every device recorded, with its latest verdict (--verdict, --maker, --since)\n"
     "  diff [A] [B]        devices new, gone or changed between two runs (default: the last two)\n"
@@ -39,6 +40,7 @@ static const struct {
     { "identify", cmd_identify },
     { "scan", cmd_scan },
     { "rules", cmd_rules },
+    { "lab", cmd_lab },
     { "history", cmd_history },
     { "devices", cmd_devices },
     { "diff", cmd_diff },

@@ -5,6 +5,7 @@
 int cmd_identify(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -1,4 +1,4 @@
-/* lab_dev.h: personalities of the device lab, read from lab/personalities/*.dev (docs/LAB.md).
+/* lab_dev.h: personalities of the device lab, read from lab/personalities/NAME.dev (docs/LAB.md).
  *
  * A personality is one kind of simulated device: its ground truth (maker, brand, verdict), the ports it
  * serves and with which service, per-device variables (serial numbers, MAC addresses) and the replies it
@@ -93,10 +93,10 @@ struct lab_snmp_obj {
 };
 
 struct lab_mdns {
-    char *service;  /* e.g. "_CGI._tcp.local" */
+    char *service;  /* e.g. "_CGI._tcp.local"; NULL: no DNS-SD service */
     char *instance; /* template: instance label, e.g. "HIKVISION ${model} - ${serial_tail}" */
     char *target;   /* template: SRV target host label (without ".local") */
-    uint16_t port;
+    uint16_t port;  /* SRV port */
     char *txt;      /* template: one TXT string, e.g. "path=/" */
 };
 
@@ -107,6 +107,7 @@ struct lab_pers {
     char *brand;   /* declared label, or NULL */
     char *verdict; /* docs/VERDICT.md vocabulary */
     char *base;    /* inherits from this personality (resolved by lab_dev_finish) */
+    const struct lab_pers *base_p; /* resolved base, NULL if none: lookups walk this chain */
     unsigned weight;
     bool hostile;
     uint8_t oui[6];
@@ -126,9 +127,9 @@ struct lab_pers {
     char *snmp_community;
     struct lab_snmp_obj *snmp;
     size_t n_snmp;
-    bool snmp_raw;     /* hostile: `reply udp 161` blocks replace the agent */
-    struct lab_mdns *mdns;
-    size_t n_mdns;
+    const struct lab_snmp_obj **mib; /* finish: own and inherited objects in OID order */
+    size_t n_mib;
+    struct lab_mdns mdns;
     char **sources;
     size_t n_sources;
     char *file;

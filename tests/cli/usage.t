@@ -8,6 +8,7 @@ Top-level usage and exit codes.
     identify [FILE|-]   verdicts for devices described as observation JSON Lines
     scan TARGET...      probe networks and judge every device that answers (docs/SCAN.md)
     rules check|list    validate the knowledge files and their examples; list the rules
+    lab                 serve simulated devices on loopback (docs/LAB.md)
     inventory FILE...   screen asset registers and purchase records (CSV, TSV) offline
     import nmap FILE    judge the hosts of an nmap XML scan (-oX) offline
     version             print the version

@@ -1,0 +1,244 @@
+/* lab.c: `unmask lab`: serves a network of simulated devices on loopback (docs/LAB.md). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../lab/lab.h"
+#include "cmd.h"
+
+#ifndef UNMASK_DATADIR
+#define UNMASK_DATADIR "/usr/local/share/unmask"
+#endif
+
+static const char usage[] =
+    "usage: unmask lab [options]\n"
+    "Serves simulated cameras, recorders and telecom gear on consecutive loopback addresses, each\n"
+    "answering as the real device does (lab/personalities/*.dev cite where every reply comes from).\n"
+    "\n"
+    "  --base ADDR          first address (default 127.77.0.1; must stay inside 127.0.0.0/8)\n"
+    "  --hosts N            number of devices (default 64)\n"
+    "  --seed S             seed of the reproducible mix, serials and MAC addresses (default 1)\n"
+    "  --mix NAME=W,...     weights of personalities (default: each file's own weight)\n"
+    "  --personality NAME   serve only this personality (or NAME,NAME,... in equal shares)\n"
+    "  --truth FILE         write the ground truth as JSON Lines, one device a line\n"
+    "  --pidfile FILE       write the process id there while serving\n"
+    "  --ready-file FILE    write the ready line there once every port is bound\n"
+    "  --list               list the personalities and exit\n"
+    "  --check              load and check the personality files and exit\n"
+    "  --personalities DIR  personality files (default: the shipped lab/personalities)\n"
+    "  --all-interfaces     serve on every interface and join the discovery multicast groups;\n"
+    "                       refused unless the lab runs in its own network namespace\n"
+    "  --idle-ms N          close idle connections after N ms (default 30000)\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "Prints 'unmask lab: ready N devices A-B' when it serves; stops on SIGINT or SIGTERM.\n"
+    "Ports below 1024 need root, or a user network namespace:\n"
+    "  unshare -rn sh -c 'ip link set lo up; unmask lab --hosts 16 & ...'\n"
+    "Exit: 0 stopped cleanly, 1 a port could not be bound, 2 usage, 3 personality file errors.\n";
+
+static void diag(void *ctx, const char *file, int line, const char *msg)
+{
+    (void)ctx;
+    if (line > 0)
+        fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+    else
+        fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static const char *personalities_path(const char *opt)
+{
+    static char found[PATH_MAX];
+    if (opt)
+        return opt;
+    const char *env = getenv("UNMASK_LAB_DIR");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            static const char *const rel[] = { "/../../lab/personalities", "/lab/personalities",
+                                               "/../share/unmask/lab/personalities" };
+            for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
+                if (is_dir(found))
+                    return found;
+            }
+        }
+    }
+    return UNMASK_DATADIR "/lab/personalities";
+}
+
+/* True only when this process provably runs in another network namespace than init's. */
+static bool in_private_netns(void)
+{
+    struct stat self, init;
+    if (stat("/proc/self/ns/net", &self) != 0 || stat("/proc/1/ns/net", &init) != 0)
+        return false;
+    return self.st_ino != init.st_ino || self.st_dev != init.st_dev;
+}
+
+static int parse_u(const char *what, const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v > max || s[0] == '-') {
+        log_error("lab: %s: expected a number up to %llu, not '%s'", what, max, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void list(const struct lab_set *set)
+{
+    printf("%-26s %-10s %-12s %6s  %s\n", "PERSONALITY", "MAKER", "VERDICT", "WEIGHT", "TITLE");
+    for (size_t i = 0; i < set->n_pers; i++) {
+        const struct lab_pers *p = &set->pers[i];
+        printf("%-26s %-10s %-12s %6u  %s%s\n", p->name, p->maker ? p->maker : "-", p->verdict,
+               p->weight, p->hostile ? "[hostile] " : "", p->title);
+    }
+}
+
+int cmd_lab(int argc, char **argv)
+{
+    enum { O_BASE = 256, O_HOSTS, O_SEED, O_MIX, O_PERS, O_TRUTH, O_PID, O_READY, O_LIST, O_CHECK,
+           O_DIR, O_ALL, O_IDLE };
+    static const struct option opts[] = {
+        { "base", required_argument, NULL, O_BASE },
+        { "hosts", required_argument, NULL, O_HOSTS },
+        { "seed", required_argument, NULL, O_SEED },
+        { "mix", required_argument, NULL, O_MIX },
+        { "personality", required_argument, NULL, O_PERS },
+        { "truth", required_argument, NULL, O_TRUTH },
+        { "pidfile", required_argument, NULL, O_PID },
+        { "ready-file", required_argument, NULL, O_READY },
+        { "list", no_argument, NULL, O_LIST },
+        { "check", no_argument, NULL, O_CHECK },
+        { "personalities", required_argument, NULL, O_DIR },
+        { "all-interfaces", no_argument, NULL, O_ALL },
+        { "idle-ms", required_argument, NULL, O_IDLE },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct lab_opts o = { .n_hosts = 64, .seed = 1, .idle_ms = 30000 };
+    inet_pton(AF_INET, "127.77.0.1", &o.base);
+    o.base = ntohl(o.base);
+    const char *truth = NULL, *dir = NULL;
+    bool do_list = false, do_check = false;
+    unsigned long long v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case O_BASE: {
+            struct in_addr a;
+            if (inet_pton(AF_INET, optarg, &a) != 1) {
+                log_error("lab: --base: an IPv4 address, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            o.base = ntohl(a.s_addr);
+            break;
+        }
+        case O_HOSTS:
+            if (parse_u("--hosts", optarg, LAB_MAX_HOSTS, &v) || !v)
+                return EXIT_USAGE;
+            o.n_hosts = (uint32_t)v;
+            break;
+        case O_SEED:
+            if (parse_u("--seed", optarg, ~0ull, &v))
+                return EXIT_USAGE;
+            o.seed = v;
+            break;
+        case O_MIX: o.mix = optarg; break;
+        case O_PERS: o.only = optarg; break;
+        case O_TRUTH: truth = optarg; break;
+        case O_PID: o.pidfile = optarg; break;
+        case O_READY: o.ready_file = optarg; break;
+        case O_LIST: do_list = true; break;
+        case O_CHECK: do_check = true; break;
+        case O_DIR: dir = optarg; break;
+        case O_ALL: o.all_ifaces = true; break;
+        case O_IDLE:
+            if (parse_u("--idle-ms", optarg, 3600000, &v) || v < 100)
+                return EXIT_USAGE;
+            o.idle_ms = (int)v;
+            break;
+        case 'h': fputs(usage, stdout); return EXIT_OK;
+        default:
+            log_error("lab: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
+                      argv[optind - 1]);
+            fputs("Try 'unmask lab --help'.\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        log_error("lab: unexpected argument '%s'", argv[optind]);
+        fputs("Try 'unmask lab --help'.\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (o.all_ifaces && !in_private_netns()) {
+        log_error("lab: --all-interfaces serves on real interfaces: only inside a network namespace "
+                  "of its own (ip netns exec ...), which this process is not in");
+        return EXIT_USAGE;
+    }
+    struct lab_set set;
+    lab_set_init(&set, diag, NULL);
+    const char *path = personalities_path(dir);
+    lab_dev_load(&set, path);
+    lab_dev_finish(&set);
+    if (set.n_errors) {
+        log_error("lab: %d error(s) in the personality files (%s)", set.n_errors, path);
+        lab_set_deinit(&set);
+        return EXIT_RULES;
+    }
+    if (do_check) {
+        printf("unmask lab: %zu personalities OK (%s)\n", set.n_pers, path);
+        lab_set_deinit(&set);
+        return EXIT_OK;
+    }
+    if (do_list) {
+        list(&set);
+        lab_set_deinit(&set);
+        return EXIT_OK;
+    }
+    struct lab *lab;
+    if (lab_new(&set, &o, &lab) != 0) {
+        lab_set_deinit(&set);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_OK;
+    if (truth) {
+        FILE *f = fopen(truth, "w");
+        if (!f || lab_write_truth(lab, f) != 0) {
+            log_error("lab: %s: %s", truth, strerror(errno));
+            rc = EXIT_RUNTIME;
+        }
+        if (f && fclose(f) != 0)
+            rc = EXIT_RUNTIME;
+    }
+    if (rc == EXIT_OK && lab_serve(lab) != 0)
+        rc = EXIT_RUNTIME;
+    lab_free(lab);
+    lab_set_deinit(&set);
+    return rc;
+}

@@ -8,6 +8,7 @@
  * exit code is then 1 (or 4 when --fail-on matched and nothing went wrong). */
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,7 @@ struct run {
     struct device d;
     long problems;
     long rows;
+    long bad_utf8;        /* rows with bytes that are not UTF-8 */
 };
 
 static void on_problem(void *ctx, long line, const char *msg)
@@ -97,48 +99,89 @@ static bool all_blank(const struct inv_cell *cells, size_t n)
     return true;
 }
 
+/* True if s[0..n) is plain ASCII (then it is valid UTF-8): eight bytes at a time. */
+static bool ascii(const char *s, size_t n)
+{
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        acc |= w;
+    }
+    for (; i < n; i++)
+        acc |= (unsigned char)s[i];
+    return !(acc & 0x8080808080808080ULL);
+}
+
 static void screen(struct run *r, long line, const struct inv_cell *cells, size_t n)
 {
     if (all_blank(cells, n) || columns_is_header_again(&r->cols, cells, n))
         return;
+    for (size_t i = 0; i < n; i++)
+        if (!ascii(cells[i].s, cells[i].len) && !utf8_valid(cells[i].s, cells[i].len)) {
+            if (!r->bad_utf8++) {
+                char msg[200];
+                snprintf(msg, sizeof msg,
+                         "cell %zu holds bytes that are not UTF-8 (another encoding?); they are "
+                         "replaced by U+FFFD; hint: export as UTF-8, or iconv -f WINDOWS-1252 -t UTF-8",
+                         i + 1);
+                on_problem(r, line, msg);
+            }
+            break;
+        }
     struct device *d = &r->d;
     obs_device_reset(d);
     struct columns_values v;
     columns_observe(&r->cols, cells, n, d, &v);
     if (v.v[COL_ID]) {
         obs_device_set_id(d, v.v[COL_ID], v.len[COL_ID] > ID_MAX ? ID_MAX : v.len[COL_ID]);
-    } else {
-        char id[96];
-        int k = snprintf(id, sizeof id, "%.80s:%ld", r->base, line);
-        obs_device_set_id(d, id, k > 0 && (size_t)k < sizeof id ? (size_t)k : strlen(id));
+    } else { /* "BASENAME:LINE", without printf: this runs for every row */
+        char id[128];
+        size_t bl = strlen(r->base) > 80 ? 80 : strlen(r->base), k = sizeof id;
+        id[--k] = '\0';
+        for (unsigned long l = (unsigned long)line;; l /= 10) {
+            id[--k] = (char)('0' + l % 10);
+            if (l < 10)
+                break;
+        }
+        id[--k] = ':';
+        k -= bl;
+        memcpy(id + k, r->base, bl);
+        obs_device_set_id(d, id + k, sizeof id - 1 - k);
     }
-    struct report_far far = {
-        .contract = keep(d, v.v[COL_CONTRACT], v.len[COL_CONTRACT], FAR_MAX),
-        .order = keep(d, v.v[COL_ORDER], v.len[COL_ORDER], FAR_MAX),
-        .supplier = keep(d, v.v[COL_SUPPLIER], v.len[COL_SUPPLIER], FAR_MAX),
-        .supplier_uei = keep(d, v.v[COL_UEI], v.len[COL_UEI], FAR_MAX),
-        .cage = keep(d, v.v[COL_CAGE], v.len[COL_CAGE], FAR_MAX),
-        .brand = keep(d, v.v[COL_BRAND], v.len[COL_BRAND], FAR_MAX),
-        .model = keep(d, v.v[COL_MODEL], v.len[COL_MODEL], FAR_MAX),
-        .description = keep(d, v.v[COL_DESCRIPTION], v.len[COL_DESCRIPTION], FAR_MAX),
-    };
     struct report_extra x = {
         .file = r->file,
         .row = line,
         .address = keep(d, v.v[COL_ADDRESS], v.len[COL_ADDRESS], 64),
         .mac = keep(d, v.v[COL_MAC], v.len[COL_MAC], 64),
-        .far = &far,
     };
-    struct verdict v2;
-    judge_verdict(r->j, d, &v2);
-    /* A record without a brand or model column reports what the judgement found. */
-    const struct kb *kb = r->j->k.kb;
-    if (!far.brand)
-        far.brand = v2.brand >= 0 ? kb->brands[v2.brand].name
-                                  : v2.maker >= 0 ? kb->makers[v2.maker].name : NULL;
-    if (!far.model)
-        far.model = v2.model;
-    judge_write(r->j, d, &v2, &x);
+    struct verdict verdict;
+    judge_verdict(r->j, d, &verdict);
+    /* The FAR 52.204-25(d) fields, for the flagged rows that need them. A record without a brand
+     * or model column reports what the judgement found. */
+    struct report_far far;
+    if (verdict.kind == V_COVERED || verdict.kind == V_WHITE_LABEL) {
+        const struct kb *kb = r->j->k.kb;
+        far = (struct report_far){
+            .contract = keep(d, v.v[COL_CONTRACT], v.len[COL_CONTRACT], FAR_MAX),
+            .order = keep(d, v.v[COL_ORDER], v.len[COL_ORDER], FAR_MAX),
+            .supplier = keep(d, v.v[COL_SUPPLIER], v.len[COL_SUPPLIER], FAR_MAX),
+            .supplier_uei = keep(d, v.v[COL_UEI], v.len[COL_UEI], FAR_MAX),
+            .cage = keep(d, v.v[COL_CAGE], v.len[COL_CAGE], FAR_MAX),
+            .brand = keep(d, v.v[COL_BRAND], v.len[COL_BRAND], FAR_MAX),
+            .model = keep(d, v.v[COL_MODEL], v.len[COL_MODEL], FAR_MAX),
+            .description = keep(d, v.v[COL_DESCRIPTION], v.len[COL_DESCRIPTION], FAR_MAX),
+        };
+        if (!far.brand)
+            far.brand = verdict.brand >= 0   ? kb->brands[verdict.brand].name
+                        : verdict.maker >= 0 ? kb->makers[verdict.maker].name
+                                             : NULL;
+        if (!far.model)
+            far.model = verdict.model;
+        x.far = &far;
+    }
+    judge_write(r->j, d, &verdict, &x);
     r->rows++;
 }
 
@@ -248,6 +291,8 @@ static bool screen_file(struct judge *j, const struct inv_reader *rd, const char
         on_problem(&r, 0, "read error");
     if (rc == UNMASK_OK && !r.header_done && !r.rows)
         log_warn("%s: no records", r.file);
+    if (r.bad_utf8 > 1)
+        log_error("%s: %ld rows in all held bytes that are not UTF-8", r.file, r.bad_utf8);
     release_held(&r);
     obs_device_deinit(&r.d);
     columns_deinit(&r.cols);

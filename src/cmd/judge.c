@@ -13,6 +13,7 @@ void judge_opts_init(struct judge_opts *o, const char *command, const char *usag
 {
     memset(o, 0, sizeof *o);
     o->fail_on = -1;
+    o->only = -1;
     o->command = command;
     o->usage = usage;
 }
@@ -26,6 +27,13 @@ int judge_opt(struct judge_opts *o, int c, const char *arg, char *const *argv)
         o->fail_on = verdict_kind_parse(arg);
         if (o->fail_on < V_SUSPECT) {
             log_error("--fail-on: expected covered, white-label or suspect, not '%s'", arg);
+            return EXIT_USAGE;
+        }
+        return EXIT_OK;
+    case JUDGE_OPT_ONLY:
+        o->only = verdict_kind_parse(arg);
+        if (o->only < V_SUSPECT) {
+            log_error("--only: expected covered, white-label or suspect, not '%s'", arg);
             return EXIT_USAGE;
         }
         return EXIT_OK;
@@ -48,6 +56,7 @@ int judge_open(struct judge *j, const struct judge_opts *o)
 {
     memset(j, 0, sizeof *j);
     j->fail_on = o->fail_on;
+    j->only = o->only;
     if (o->format && !(j->w = report_find(o->format))) {
         log_error("--format: unknown format '%s' (json, table, csv)", o->format);
         return EXIT_USAGE;
@@ -87,6 +96,8 @@ void judge_verdict(struct judge *j, struct device *d, struct verdict *v)
 void judge_write(struct judge *j, const struct device *d, const struct verdict *v,
                  const struct report_extra *x)
 {
+    if (j->only >= 0 && (int)v->kind < j->only)
+        return;
     if (!j->write_failed && j->w->device(&j->ctx, d, v, x) != 0)
         j->write_failed = true;
 }

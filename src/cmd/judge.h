@@ -23,11 +23,12 @@
 
 /* getopt_long entries and short options of the shared options; JUDGE_OPT_* are their codes. */
 enum { JUDGE_OPT_FAIL_ON = 0x1000, JUDGE_OPT_RULES, JUDGE_OPT_OUI_DIR, JUDGE_OPT_NO_OUI,
-       JUDGE_OPT_AS_OF };
+       JUDGE_OPT_AS_OF, JUDGE_OPT_ONLY };
 #define JUDGE_SHORTOPTS ":f:o:h"
 #define JUDGE_LONGOPTS                                                                             \
     { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },        \
         { "fail-on", required_argument, NULL, JUDGE_OPT_FAIL_ON },                                 \
+        { "only", required_argument, NULL, JUDGE_OPT_ONLY },                                       \
         { "rules", required_argument, NULL, JUDGE_OPT_RULES },                                     \
         { "oui-dir", required_argument, NULL, JUDGE_OPT_OUI_DIR },                                 \
         { "no-oui", no_argument, NULL, JUDGE_OPT_NO_OUI },                                         \
@@ -38,6 +39,7 @@ enum { JUDGE_OPT_FAIL_ON = 0x1000, JUDGE_OPT_RULES, JUDGE_OPT_OUI_DIR, JUDGE_OPT
     "  -f, --format FMT    json (JSON Lines), table or csv; default table on a terminal, else json\n" \
     "  -o, --output FILE   write there instead of stdout (format from the extension if -f is absent)\n" \
     "      --fail-on KIND  exit 4 if any device is KIND or worse: covered, white-label, suspect\n"  \
+    "      --only KIND     write only devices judged KIND or worse (the summary counts all)\n"     \
     "      --rules PATH    knowledge directory or file (default: the shipped rules)\n"             \
     "      --oui-dir DIR   IEEE registry directory (default /usr/share/ieee-data)\n"               \
     "      --no-oui        judge without MAC registrants\n"                                        \
@@ -48,6 +50,7 @@ struct judge_opts {
     struct knowledge_opts ko;
     const char *format, *output;
     int fail_on; /* enum verdict_kind, or -1 */
+    int only;    /* write only verdicts of this kind or worse; -1: all */
     const char *usage;   /* the command's help text, printed for -h */
     const char *command; /* "identify", for messages */
 };
@@ -68,6 +71,7 @@ struct judge {
     FILE *out;
     const char *out_name; /* for messages */
     int fail_on;
+    int only;
     bool flagged;         /* --fail-on matched */
     bool write_failed;
 };

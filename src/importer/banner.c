@@ -154,7 +154,9 @@ size_t banner_observe(struct device *d, const char *buf, size_t len, int port, c
         while (l < len && buf[l] != '\r' && buf[l] != '\n')
             l++;
         banner_add(d, "ssh.banner", buf, l, port, NULL);
-    } else if (service && !strcmp(service, "telnet")) {
+    } else if ((service && !strcmp(service, "telnet")) ||
+               (len >= 3 && (unsigned char)buf[0] == 255 && (unsigned char)buf[1] >= 251 &&
+                (unsigned char)buf[1] <= 254)) {
         char tmp[4096];
         size_t n = len < sizeof tmp ? len : sizeof tmp;
         memcpy(tmp, buf, n);

@@ -7,8 +7,9 @@
  *                     http.header (every header line), http.title (HTML <title>)
  *     "RTSP/1.0 "  -> rtsp.server, rtsp.www_authenticate, rtsp.header
  *     "SSH-"       -> ssh.banner (the identification line, RFC 4253 section 4.2)
- *     service ftp, or "220" -> ftp.banner;  service telnet -> telnet.banner (option negotiation,
- *                     RFC 854 IAC sequences, removed)
+ *     service ftp, or "220" -> ftp.banner
+ *     service telnet, or IAC WILL/WONT/DO/DONT first -> telnet.banner (option negotiation, RFC 854
+ *                     IAC sequences, removed)
  *
  * An observation already on the device (same name, value and port) is not added again. */
 #ifndef UNMASK_BANNER_H

@@ -42,6 +42,7 @@ struct nx {
     char address[64], mac[64];
     long host_line;
     bool in_host, host_down, stop, root_seen, not_nmap;
+    bool eof;          /* the input callback reached the end */
     int port;          /* current port number, -1 for host scripts */
     bool port_open;
     char service[32];  /* nmap's name of the current port's service */
@@ -108,16 +109,22 @@ static int io_read(void *ctx, char *buf, int len)
     memcpy(win, x->tail, w);
     size_t head = (size_t)n < 16 ? (size_t)n : 16;
     memcpy(win + w, buf, head);
-    bool found = false;
-    for (size_t i = 0; i + 8 <= w + head && !found; i++)
-        found = !memcmp(win + i, "<!ENTITY", 8);
-    for (int i = 0; !found && i + 8 <= n; i++)
-        found = buf[i] == '<' && !memcmp(buf + i, "<!ENTITY", 8);
-    if (found) {
+    long at = -1; /* offset in buf of the line holding the match */
+    for (size_t i = 0; i + 8 <= w + head && at < 0; i++)
+        if (!memcmp(win + i, "<!ENTITY", 8))
+            at = 0;
+    for (int i = 0; at < 0 && i + 8 <= n; i++)
+        if (buf[i] == '<' && !memcmp(buf + i, "<!ENTITY", 8))
+            at = i;
+    if (at >= 0) {
         x->refused = UNMASK_EPARSE;
         x->refused_line = x->lines + 1;
+        for (long i = 0; i < at; i++)
+            x->refused_line += buf[i] == '\n';
         return -1;
     }
+    if (n == 0)
+        x->eof = true;
     for (int i = 0; i < n; i++)
         x->lines += buf[i] == '\n';
     x->consumed += n;
@@ -329,6 +336,8 @@ static void script_output(struct nx *x, const char *id, const char *out)
             for (int i = 0; i < 32; i++)
                 md5[i] = (char)(m[5 + i] >= 'A' && m[5 + i] <= 'F' ? m[5 + i] + 32 : m[5 + i]);
             add(x, "http.favicon_md5", md5, 32, NULL);
+        } else if (!m) { /* a name from nmap's favicon-db ("Hikvision DVR") */
+            add(x, "nmap.favicon", out, n, NULL);
         }
     }
 }
@@ -355,13 +364,22 @@ static void service_fp(struct nx *x, const char *fp)
 
 /* ---- the walk ----------------------------------------------------------------------------------- */
 
+/* The line of the current node (libxml2 records it when it builds the node; the parser itself may
+ * have read ahead). */
+static long node_line(struct nx *x)
+{
+    xmlNodePtr n = xmlTextReaderCurrentNode(x->r);
+    long l = n ? xmlGetLineNo(n) : -1;
+    return l > 0 ? l : xmlTextReaderGetParserLineNumber(x->r);
+}
+
 static void host_begin(struct nx *x)
 {
     obs_device_reset(&x->d);
     x->in_host = true;
     x->host_down = false;
     x->address[0] = x->mac[0] = '\0';
-    x->host_line = xmlTextReaderGetParserLineNumber(x->r);
+    x->host_line = node_line(x);
     x->port = -1;
     x->port_open = false;
     x->script[0] = '\0';
@@ -403,7 +421,7 @@ static void element(struct nx *x, const char *name, int depth, bool empty)
             char msg[120];
             snprintf(msg, sizeof msg, "not nmap XML output: the root element is <%.40s>, not <nmaprun>",
                      name);
-            problem(x, xmlTextReaderGetParserLineNumber(x->r), msg);
+            problem(x, node_line(x), msg);
             x->stop = x->not_nmap = true;
         }
         return;
@@ -575,7 +593,7 @@ static int run(struct nx *x)
     while (!x->stop && (k = xmlTextReaderRead(x->r)) == 1) {
         int type = xmlTextReaderNodeType(x->r);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE && declares_entities(x)) {
-            problem(x, xmlTextReaderGetParserLineNumber(x->r),
+            problem(x, node_line(x),
                     "the document declares XML entities; nmap never does, so it is refused "
                     "(entity expansion is off)");
             rc = UNMASK_EPARSE;
@@ -607,15 +625,20 @@ static int run(struct nx *x)
         } else if (x->refused == UNMASK_EIO) {
             problem(x, 0, "read error");
             rc = UNMASK_EIO;
+        } else if (x->consumed == 0) {
+            problem(x, 0, "empty file: no XML document");
+            rc = UNMASK_EPARSE;
         } else {
-            snprintf(msg, sizeof msg, "malformed XML%s%s%s", x->have_err ? ": " : "",
-                     x->have_err ? x->err_msg : "",
+            snprintf(msg, sizeof msg, "%s%s%s%s",
+                     x->eof ? "the document ends before it is complete (truncated file?)"
+                            : "malformed XML",
+                     x->have_err ? ": " : "", x->have_err ? x->err_msg : "",
                      x->in_host ? "; the host being read is not judged" : "");
             problem(x, x->have_err ? x->err_line : x->lines + 1, msg);
             rc = UNMASK_EPARSE;
         }
     } else if (rc == UNMASK_OK && !x->stop && !x->root_seen) {
-        problem(x, 0, "no XML document (empty input)");
+        problem(x, 0, "empty file: no XML document");
         rc = UNMASK_EPARSE;
     }
     if (x->not_nmap)

@@ -29,6 +29,7 @@
 #include "../core/err.h"
 #include "../core/utf8.h"
 #include "../core/xalloc.h"
+#include "inv-int.h"
 #include "inv.h"
 
 #define BLOCK (64 * 1024)
@@ -44,6 +45,7 @@ struct rd {
     struct csv_parser p;
     const struct inv_sink *sink;
     unsigned char delim;
+    bool fast;          /* split simple lines without libcsv (fast_line) */
     bool stop;          /* the sink asked to stop */
 
     long line;          /* physical line being fed (1-based) */
@@ -59,9 +61,12 @@ struct rd {
     struct inv_cell *out; /* the array handed to the sink */
     size_t cap_out;
 
-    char *raw;          /* raw bytes of the current record since its first line */
+    size_t rec_bytes;   /* raw bytes of the current record so far */
+    char *raw;          /* raw bytes of the current record after its first line (for recovery) */
     size_t raw_len, raw_cap;
 
+    char *scratch;      /* a quoted cell without its quotes (fast_line) */
+    size_t scratch_cap;
     char *replay;       /* bytes to feed again before reading on (after a recovery) */
     size_t replay_len, replay_pos;
 };
@@ -87,7 +92,8 @@ static void parser_init(struct rd *r)
 {
     csv_init(&r->p, CSV_APPEND_NULL | CSV_STRICT_FINI);
     csv_set_delim(&r->p, r->delim);
-    csv_set_space_func(&r->p, space_only);
+    if (r->delim == '\t') /* a tab is the delimiter, not a blank to trim */
+        csv_set_space_func(&r->p, space_only);
     csv_set_realloc_func(&r->p, capped_realloc);
     csv_set_blk_size(&r->p, 4096);
 }
@@ -158,6 +164,7 @@ static void reset_parser(struct rd *r)
     parser_init(r);
     clear_record(r);
     r->raw_len = 0;
+    r->rec_bytes = 0;
     r->rec_lines = 0;
 }
 
@@ -172,12 +179,11 @@ static void recover_unbalanced(struct rd *r, bool at_eof)
              at_eof ? "at the end of the input" : "after " STR(INV_MAX_RECORD_LINES) " lines",
              r->rec_line + 1);
     problem(r, r->rec_line, msg);
-    const char *nl = memchr(r->raw, '\n', r->raw_len);
-    size_t keep = nl ? r->raw_len - (size_t)(nl + 1 - r->raw) : 0;
+    size_t keep = r->raw_len;
     size_t rest = r->replay_len - r->replay_pos;
     char *n = xmalloc(keep + rest + 1);
     if (keep)
-        memcpy(n, nl + 1, keep);
+        memcpy(n, r->raw, keep);
     if (rest)
         memcpy(n + keep, r->replay + r->replay_pos, rest);
     free(r->replay);
@@ -203,6 +209,79 @@ static void too_long(struct rd *r, bool eol)
     }
 }
 
+/* libcsv's blanks: space and tab (its default), or only space when tab is the delimiter. */
+static bool is_blank(const struct rd *r, char c) { return c == ' ' || (c == '\t' && r->delim != '\t'); }
+
+/* A complete line between records, split here without libcsv: the common case, and the hot path of
+ * a large file. It handles unquoted cells and cells quoted whole ("a, ""b""" with doubled quotes
+ * inside), and gives what libcsv gives for them (tests/unit/test_inventory.c and the fuzz target
+ * fuzz_csv compare the two): cells split at the delimiter, blanks trimmed around each (inside the
+ * quotes they are kept), a final "\r\n" or "\n" ending the record, a blank line no record. Anything
+ * else (a quoted cell that goes on to the next line, text after a closing quote, a quote inside an
+ * unquoted cell, a '\r' line break) returns false with nothing delivered, and libcsv reads the line. */
+static bool fast_line(struct rd *r, const char *s, size_t n)
+{
+    size_t len = n - 1; /* without '\n' */
+    if (len && s[len - 1] == '\r')
+        len--;
+    if (memchr(s, '\r', len))
+        return false;
+    size_t i = 0;
+    while (i < len && is_blank(r, s[i]))
+        i++;
+    if (i == len)
+        return true; /* blank: libcsv delivers no record */
+    for (size_t start = 0;;) {
+        size_t a = start;
+        while (a < len && is_blank(r, s[a]))
+            a++;
+        size_t next; /* where the next cell starts, or len + 1 after the last */
+        if (a < len && s[a] == '"') {
+            /* Quoted: up to the quote that is not doubled; "" inside stands for one quote. */
+            size_t o = 0, j = a + 1;
+            xgrow((void **)&r->scratch, &r->scratch_cap, len + 1, 1);
+            for (;; j++) {
+                if (j >= len)
+                    goto slow; /* still open at the end of the line */
+                if (s[j] == '"') {
+                    if (j + 1 < len && s[j + 1] == '"') {
+                        r->scratch[o++] = '"';
+                        j++;
+                        continue;
+                    }
+                    break;
+                }
+                r->scratch[o++] = s[j];
+            }
+            size_t k = j + 1;
+            while (k < len && is_blank(r, s[k]))
+                k++;
+            if (k < len && s[k] != (char)r->delim)
+                goto slow; /* text after the closing quote */
+            on_cell(r->scratch, o, r);
+            next = k + 1;
+        } else {
+            const char *d = memchr(s + a, r->delim, len - a);
+            size_t end = d ? (size_t)(d - s) : len;
+            if (memchr(s + a, '"', end - a))
+                goto slow; /* a quote inside an unquoted cell */
+            size_t b = end;
+            while (b > a && is_blank(r, s[b - 1]))
+                b--;
+            on_cell((void *)(s + a), b - a, r);
+            next = end + 1;
+        }
+        if (next > len)
+            break;
+        start = next;
+    }
+    on_record('\n', r);
+    return true;
+slow:
+    clear_record(r);
+    return false;
+}
+
 /* Feeds one physical line, or a piece of one (eol: the piece ends with its newline). */
 static void feed(struct rd *r, const char *s, size_t n, bool eol)
 {
@@ -214,19 +293,29 @@ static void feed(struct rd *r, const char *s, size_t n, bool eol)
         }
         return;
     }
-    if (r->at_line_start && r->p.pstate == 0) {
+    bool starts = r->at_line_start && r->p.pstate == 0;
+    if (starts) {
         r->rec_line = r->line;
         r->raw_len = 0;
+        r->rec_bytes = 0;
         r->rec_lines = 0;
+        if (eol && r->fast && fast_line(r, s, n)) {
+            r->line++;
+            return;
+        }
     }
     r->at_line_start = false;
-    if (r->raw_len + n > INV_MAX_RECORD) {
+    if (r->rec_bytes + n > INV_MAX_RECORD) {
         too_long(r, eol);
         return;
     }
-    xgrow((void **)&r->raw, &r->raw_cap, r->raw_len + n, 1);
-    memcpy(r->raw + r->raw_len, s, n);
-    r->raw_len += n;
+    r->rec_bytes += n;
+    /* Only the lines after the record's first are kept: a recovery skips the first line. */
+    if (r->rec_lines > 0) {
+        xgrow((void **)&r->raw, &r->raw_cap, r->raw_len + n, 1);
+        memcpy(r->raw + r->raw_len, s, n);
+        r->raw_len += n;
+    }
     if (csv_parse(&r->p, s, n, on_cell, on_record, r) != n) {
         too_long(r, eol);
         return;
@@ -258,9 +347,9 @@ static unsigned char sniff_delim(const char *s, size_t n)
     return ',';
 }
 
-static int read_common(FILE *fp, const struct inv_sink *sink, int force_delim)
+int invcsv_read(FILE *fp, const struct inv_sink *sink, int force_delim, bool fast)
 {
-    struct rd r = { .sink = sink, .line = 1, .at_line_start = true, .rec_line = 1 };
+    struct rd r = { .sink = sink, .line = 1, .at_line_start = true, .rec_line = 1, .fast = fast };
     char *blk = xmalloc(BLOCK);
     size_t len = fread(blk, 1, BLOCK, fp);
     size_t pos = 0;
@@ -322,12 +411,13 @@ static int read_common(FILE *fp, const struct inv_sink *sink, int force_delim)
     free(r.cells);
     free(r.out);
     free(r.raw);
+    free(r.scratch);
     free(r.replay);
     return rc;
 }
 
-static int read_csv(FILE *fp, const struct inv_sink *sink) { return read_common(fp, sink, 0); }
-static int read_tsv(FILE *fp, const struct inv_sink *sink) { return read_common(fp, sink, '\t'); }
+static int read_csv(FILE *fp, const struct inv_sink *sink) { return invcsv_read(fp, sink, 0, true); }
+static int read_tsv(FILE *fp, const struct inv_sink *sink) { return invcsv_read(fp, sink, '\t', true); }
 
 const struct inv_reader inv_reader_csv = {
     .name = "csv",

@@ -31,6 +31,7 @@ static const struct {
     { "dhip", LAB_SVC_DHIP, true },      { "wsd", LAB_SVC_WSD, true },
     { "ssdp", LAB_SVC_SSDP, true },      { "mdns", LAB_SVC_MDNS, true },
     { "snmp", LAB_SVC_SNMP, true },      { "raw", LAB_SVC_UDPRAW, true },
+    { "closed", LAB_SVC_NONE, false },   { "closed", LAB_SVC_NONE, true },
 };
 
 const char *lab_svc_name(enum lab_svc svc)
@@ -47,7 +48,7 @@ static const char *const verdicts[] = { "covered", "white-label", "suspect", "cl
 
 /* Context variables every template may use besides the personality's own `set` variables. */
 static const char *const context_vars[] = { "ip", "port", "mac", "index", "name", "cseq", "version",
-                                            "method", "path", "uri", "host", "uuid", "msgid",
+                                            "method", "path", "uri", "host", "uuid", "msgid", "cseq_num",
                                             "st", "reqid", "peer" };
 
 struct parser {

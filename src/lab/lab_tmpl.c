@@ -103,8 +103,8 @@ static bool is(const struct ref *r, const char *name)
     return r->name_len == l && !memcmp(r->name, name, l);
 }
 
-static const char *const builtins[] = { "x", "crlf", "cr", "lf", "tab", "nul", "date", "rand", "len",
-                                        "repeat" };
+static const char *const builtins[] = { "x", "crlf", "cr", "lf", "tab", "nul", "date", "date_lc",
+                                        "rand", "len", "repeat" };
 
 static bool is_builtin(const struct ref *r)
 {
@@ -172,7 +172,7 @@ static void expand_builtin(const struct ref *r, const struct lab_tmpl_env *env, 
                 break;
             sbuf_addc(out, (char)(hi << 4 | lo));
         }
-    } else if (is(r, "date")) {
+    } else if (is(r, "date") || is(r, "date_lc")) {
         char fmt[128], buf[256];
         size_t fl = r->arg_len < sizeof fmt - 1 ? r->arg_len : sizeof fmt - 1;
         memcpy(fmt, r->arg ? r->arg : "", fl);
@@ -180,6 +180,10 @@ static void expand_builtin(const struct ref *r, const struct lab_tmpl_env *env, 
         struct tm tm;
         gmtime_r(&env->now, &tm);
         size_t l = strftime(buf, sizeof buf, fmt, &tm);
+        if (r->name_len == 7) /* date_lc: some devices print names in lower case */
+            for (size_t k = 0; k < l; k++)
+                if (buf[k] >= 'A' && buf[k] <= 'Z')
+                    buf[k] = (char)(buf[k] - 'A' + 'a');
         sbuf_add(out, buf, l);
     } else if (is(r, "rand")) {
         char cls;
@@ -280,7 +284,7 @@ const char *lab_tmpl_check(const char *t, size_t n, bool (*known)(void *, const 
             for (size_t k = 0; k < r.arg_len; k++)
                 if (hexval((unsigned char)r.arg[k]) < 0)
                     return "${x:HEX}: an even number of hex digits";
-        } else if (is(&r, "date")) {
+        } else if (is(&r, "date") || is(&r, "date_lc")) {
             if (!r.arg || r.arg_len == 0 || r.arg_len > 120)
                 return "${date:FORMAT}: a strftime format of 1..120 characters";
         } else if (!is_builtin(&r) && !known(ctx, r.name, r.name_len)) {

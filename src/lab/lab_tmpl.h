@@ -7,6 +7,7 @@
  *   ${x:HEX}           raw bytes, e.g. ${x:fffb01} (telnet IAC WILL ECHO)
  *   ${crlf} ${cr} ${lf} ${tab} ${nul}
  *   ${date:FORMAT}     the current UTC time through strftime(3), e.g. ${date:%a, %d %b %Y %H:%M:%S GMT}
+ *   ${date_lc:FORMAT}  the same in lower case (the GMT too: write it outside)
  *   ${rand:CN}         N fresh random characters of class C: d digits, x/X hex, a/A alphanumerics
  *   ${len}             the length of the reply's body (meant for Content-Length in a head)
  *   ${repeat:N:TEXT}   TEXT (C escapes \r \n \t \\ \xHH allowed) N times, N <= 16 MiB / len(TEXT)

@@ -269,6 +269,24 @@ static void add_span(struct sbuf *out, struct lab_span s, const char *dflt)
 
 static const char *device_var(struct lab_rctx *c, size_t k);
 
+/* The number after "id": in a JSON request body (Dahua RPC2 echoes it), or an empty span. */
+static struct lab_span json_id(struct lab_span b)
+{
+    for (size_t i = 0; i + 4 < b.n; i++) {
+        if (memcmp(b.p + i, "\"id\"", 4))
+            continue;
+        size_t k = i + 4;
+        while (k < b.n && (b.p[k] == ' ' || b.p[k] == ':'))
+            k++;
+        size_t e = k;
+        while (e < b.n && e - k < 10 && b.p[e] >= '0' && b.p[e] <= '9')
+            e++;
+        if (e > k)
+            return (struct lab_span){ b.p + k, e - k };
+    }
+    return (struct lab_span){ NULL, 0 };
+}
+
 bool lab_lookup(void *ctx, const char *name, size_t n, const char *arg, size_t al, struct sbuf *out)
 {
     struct lab_rctx *c = ctx;
@@ -293,7 +311,17 @@ bool lab_lookup(void *ctx, const char *name, size_t n, const char *arg, size_t a
             fmt_mac(d->mac, arg, al, out);
     } else if (IS("cseq"))
         add_span(out, c->req ? c->req->cseq : (struct lab_span){ 0 }, "0");
-    else if (IS("version"))
+    else if (IS("cseq_num")) {
+        /* the leading digits of CSeq: what Dahua's RTSP server echoes (nmap line 14561) */
+        struct lab_span cs = c->req ? c->req->cseq : (struct lab_span){ 0 };
+        size_t k = 0;
+        while (cs.p && k < cs.n && k < 10 && cs.p[k] >= '0' && cs.p[k] <= '9')
+            k++;
+        if (k)
+            sbuf_add(out, cs.p, k);
+        else
+            sbuf_addc(out, '0');
+    } else if (IS("version"))
         add_span(out, c->req ? c->req->version : (struct lab_span){ 0 }, "HTTP/1.0");
     else if (IS("method"))
         add_span(out, c->req ? c->req->method : (struct lab_span){ 0 }, "");
@@ -312,8 +340,11 @@ bool lab_lookup(void *ctx, const char *name, size_t n, const char *arg, size_t a
         add_span(out, c->msgid, "");
     else if (IS("st"))
         add_span(out, c->st, "");
-    else if (IS("reqid"))
+    else if (IS("reqid")) {
+        if (!c->reqid.p && c->req && c->req->body.n)
+            c->reqid = json_id(c->req->body);
         add_span(out, c->reqid, "1");
+    }
     else {
         for (size_t k = 0; k < d->pi->n_vars; k++)
             if (strlen(d->pi->vars[k]->name) == n && !memcmp(d->pi->vars[k]->name, name, n)) {

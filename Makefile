@@ -45,6 +45,9 @@ FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAY_BIN := $(FUZZ_NAMES:%=$(O)/tests/replay_%)
 LIBFUZZER_BIN := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 
+# Keep test and fuzz objects between runs (they are otherwise intermediates and rebuilt each time).
+.SECONDARY:
+
 .PHONY: all check check-one demo bench fuzz fuzz-run clean deps format lint
 
 all: deps-build $(BIN)

@@ -367,7 +367,7 @@ static void lists_text(const struct kb *kb, int m, struct text *t)
         const struct kb_list *l = on->list >= 0 ? &kb->lists[on->list] : NULL;
         if (i)
             put(t, ", ");
-        put(t, l && l->short_name ? l->short_name : on->list_id);
+        put(t, l ? (l->short_name ? l->short_name : l->name) : on->list_id);
         put(t, " (since ");
         put(t, on->date_text);
         put(t, ")");
@@ -419,8 +419,9 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
             best = (int)m;
     }
 
-    /* No maker evidence but a declared brand: its reported OEM makers (grade H or M) and former
-     * covered owners explain it, as weak evidence only (docs/RULES.md: never more than suspect). */
+    /* No maker evidence but a declared brand: its reported OEM makers (grade H or M) explain it, as
+     * weak evidence only (docs/RULES.md: never more than suspect). The relationship's period is shown,
+     * not applied: a device bought years ago may have been built in any period. */
     if (best < 0 && out->brand >= 0) {
         const struct kb_brand *b = &kb->brands[out->brand];
         for (size_t i = 0; i < b->n_oems; i++) {
@@ -534,7 +535,7 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
             put(&t, " but made by ");
             put(&t, mname);
             put(&t, ": ");
-        } else if (bname && out->brand != best && strcmp(bname, mname)) {
+        } else if (bname && kb->brands[out->brand].implicit_maker != best && strcmp(bname, mname)) {
             put(&t, "Made by ");
             put(&t, mname);
             put(&t, " under its own brand ");

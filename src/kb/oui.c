@@ -58,7 +58,8 @@ int oui_parse(const char *s, size_t n, uint64_t *value)
                 : c >= 'a' && c <= 'f' ? c - 'a' + 10
                 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (d < 0) {
-            if ((c == ':' || c == '-' || c == '.') && i > 0 && i + 1 < n)
+            if ((c == ':' || c == '-' || c == '.') && i > 0 && i + 1 < n && s[i - 1] != c &&
+                s[i + 1] != ':' && s[i + 1] != '-' && s[i + 1] != '.')
                 continue;
             return -1;
         }
@@ -167,7 +168,8 @@ static int cmp_entry(const void *a, const void *b)
 void oui_db_finish(struct oui_db *db)
 {
     for (int i = 0; i < N_LEN; i++)
-        qsort(db->e[i], db->n[i], sizeof *db->e[i], cmp_entry);
+        if (db->n[i] > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+            qsort(db->e[i], db->n[i], sizeof *db->e[i], cmp_entry);
 }
 
 static int load_file(struct oui_db *db, const char *dir, const char *file, const char *registry)

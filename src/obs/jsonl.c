@@ -7,7 +7,9 @@
 #include "jsonl.h"
 
 #include <stddef.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_parse.h>
 
@@ -62,12 +64,6 @@ static int scalar(struct state *s, char kind, const unsigned char *v, size_t n, 
 {
     if (s->skip)
         return 1;
-    char num[32];
-    /* Integers are text only where text is wanted (an id or a value), not for ports. */
-    if (kind == 'i' && ((s->depth == 1 && s->top == K_ID) || (s->depth == 3 && s->okey == O_VALUE))) {
-        n = (size_t)snprintf(num, sizeof num, "%lld", iv);
-        v = (const unsigned char *)num;
-    }
     switch (s->depth) {
     case 0: return fail(s, "a device line must be a JSON object");
     case 1:
@@ -115,8 +111,30 @@ static int scalar(struct state *s, char kind, const unsigned char *v, size_t n, 
 
 static int cb_null(void *c) { return scalar(c, 'o', NULL, 0, 0); }
 static int cb_bool(void *c, int b) { (void)b; return scalar(c, 'o', NULL, 0, 0); }
-static int cb_int(void *c, long long v) { return scalar(c, 'i', NULL, 0, v); }
-static int cb_double(void *c, double v) { (void)v; return scalar(c, 'o', NULL, 0, 0); }
+/* Numbers arrive as their text (yajl's number callback), so a number too big for 64 bits is data,
+ * not a parse error. Where text is wanted (an id, a value) an integer's text is used as it stands (any
+ * length); a fraction or exponent there is not text. Elsewhere only an integer in range means
+ * anything (a port). */
+static int cb_number(void *c, const char *v, size_t n)
+{
+    struct state *s = c;
+    bool integer = !memchr(v, '.', n) && !memchr(v, 'e', n) && !memchr(v, 'E', n);
+    if (!integer)
+        return scalar(c, 'o', NULL, 0, 0);
+    if (!s->skip && ((s->depth == 1 && s->top == K_ID) || (s->depth == 3 && s->okey == O_VALUE)))
+        return scalar(c, 's', (const unsigned char *)v, n, 0);
+    char buf[32];
+    if (n >= sizeof buf)
+        return scalar(c, 'o', NULL, 0, 0);
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    errno = 0;
+    char *end;
+    long long iv = strtoll(buf, &end, 10);
+    if (errno || *end)
+        return scalar(c, 'o', NULL, 0, 0);
+    return scalar(c, 'i', NULL, 0, iv);
+}
 static int cb_string(void *c, const unsigned char *v, size_t n) { return scalar(c, 's', v, n, 0); }
 
 static int cb_start_map(void *c)
@@ -239,7 +257,7 @@ static int cb_end_array(void *c)
 }
 
 static const yajl_callbacks callbacks = {
-    cb_null, cb_bool, cb_int, cb_double, NULL, cb_string,
+    cb_null, cb_bool, NULL, NULL, cb_number, cb_string,
     cb_start_map, cb_map_key, cb_end_map, cb_start_array, cb_end_array,
 };
 

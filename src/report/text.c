@@ -31,6 +31,16 @@ size_t text_clean(const char *s, size_t n, char *out, size_t cap, size_t max_cha
         size_t need = 1;
         if (c >= 0xC0)
             need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        /* Only a well-formed sequence is copied whole: a lead byte followed by ESC must not smuggle
+         * the ESC through. */
+        for (size_t k = 1; k < need; k++)
+            if (i + k >= n || ((unsigned char)s[i + k] & 0xC0) != 0x80) {
+                need = 1;
+                c = '?';
+                break;
+            }
+        if (c >= 0x80 && need == 1)
+            c = '?';
         if (j + need >= cap)
             break;
         if (need == 1) {

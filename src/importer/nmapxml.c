@@ -43,6 +43,13 @@ struct nx {
     long host_line;
     bool in_host, host_down, stop, root_seen, not_nmap;
     bool eof;          /* the input callback reached the end */
+    long host_closes;  /* "</host>" tags in the input so far */
+    long last_host_line; /* line of the last "<host" tag in the input so far */
+    long long last_close_end; /* input offset just after the last "</host>" */
+    bool pass2;        /* reading again up to last_close_end, then SUFFIX (see run) */
+    long skip_hosts;   /* pass 2: hosts handled in the first pass */
+    long host_ends;    /* hosts the reader has closed so far */
+    bool host_dropped; /* a host without its closing tag (truncation) was not judged */
     int port;          /* current port number, -1 for host scripts */
     bool port_open;
     char service[32];  /* nmap's name of the current port's service */
@@ -70,7 +77,7 @@ struct nx {
 
 static void problem(struct nx *x, long line, const char *msg)
 {
-    if (x->sink->problem)
+    if (x->sink->problem && !x->pass2)
         x->sink->problem(x->sink->ctx, line, msg);
 }
 
@@ -82,6 +89,20 @@ static int io_read(void *ctx, char *buf, int len)
     if (x->refused)
         return -1;
     int n;
+    if (x->pass2) { /* the input up to the last complete host, then the closing root tag */
+        static const char suffix[] = "\n</nmaprun>\n";
+        if (x->consumed >= x->last_close_end) {
+            size_t at = (size_t)(x->consumed - x->last_close_end);
+            size_t k = sizeof suffix - 1 > at ? sizeof suffix - 1 - at : 0;
+            if (k > (size_t)len)
+                k = (size_t)len;
+            memcpy(buf, suffix + at, k);
+            x->consumed += (long long)k;
+            return (int)k;
+        }
+        if (x->last_close_end - x->consumed < len)
+            len = (int)(x->last_close_end - x->consumed);
+    }
     if (x->mem) {
         size_t left = x->mem_len - x->mem_pos;
         n = (int)(left < (size_t)len ? left : (size_t)len);
@@ -125,8 +146,24 @@ static int io_read(void *ctx, char *buf, int len)
     }
     if (n == 0)
         x->eof = true;
-    for (int i = 0; i < n; i++)
+    /* Closing tags of hosts that are really in the input (across the chunk start too): a host the
+     * parser closed itself when it recovered at a truncation has none. */
+    for (size_t i = 0; i < w && i + 7 <= w + head; i++)
+        if (!memcmp(win + i, "</host>", 7)) {
+            x->host_closes++;
+            x->last_close_end = x->consumed - (long long)w + (long long)i + 7;
+        }
+    for (int i = 0; i + 7 <= n; i++)
+        if (buf[i] == '<' && !memcmp(buf + i, "</host>", 7)) {
+            x->host_closes++;
+            x->last_close_end = x->consumed + i + 7;
+        }
+    for (int i = 0; i < n; i++) {
         x->lines += buf[i] == '\n';
+        if (buf[i] == '<' && i + 6 <= n && !memcmp(buf + i, "<host", 5) &&
+            (buf[i + 5] == ' ' || buf[i + 5] == '>'))
+            x->last_host_line = x->lines + 1;
+    }
     x->consumed += n;
     x->tail_len = (size_t)n < 7 ? (size_t)n : 7;
     memcpy(x->tail, buf + n - (int)x->tail_len, x->tail_len);
@@ -388,7 +425,12 @@ static void host_begin(struct nx *x)
 static void host_end(struct nx *x)
 {
     x->in_host = false;
-    if (x->host_down)
+    long idx = x->host_ends++;
+    if (idx >= x->host_closes) { /* closed by libxml2's recovery, not by the file */
+        x->host_dropped = true;
+        return;
+    }
+    if ((x->pass2 && idx < x->skip_hosts) || x->host_down)
         return;
     char id[80];
     if (x->address[0])
@@ -428,9 +470,8 @@ static void element(struct nx *x, const char *name, int depth, bool empty)
     }
     if (depth == 1) {
         if (!strcmp(name, "host")) {
-            host_begin(x);
-            if (empty)
-                host_end(x);
+            if (!empty) /* <host/> holds nothing (nmap never writes it) */
+                host_begin(x);
         }
         return;
     }
@@ -576,9 +617,11 @@ static bool declares_entities(struct nx *x)
     return doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities);
 }
 
-static int run(struct nx *x)
+/* One pass over the input: creates the reader and walks the document. Returns UNMASK_OK, or
+ * UNMASK_EPARSE when the document declares entities or is not nmap output (both reported), or
+ * UNMASK_EIO when the reader cannot start; other problems are left in x for run(). */
+static int walk(struct nx *x, int *k)
 {
-    xmlInitParser();
     /* No NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID (nothing loaded), no HUGE
      * (libxml2's limits on text and names stay on), NONET (no network even if asked). */
     int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
@@ -588,9 +631,8 @@ static int run(struct nx *x)
         return UNMASK_EIO;
     }
     xmlTextReaderSetStructuredErrorHandler(x->r, on_xml_error, x);
-    obs_device_init(&x->d);
-    int rc = UNMASK_OK, k;
-    while (!x->stop && (k = xmlTextReaderRead(x->r)) == 1) {
+    int rc = UNMASK_OK;
+    while (!x->stop && (*k = xmlTextReaderRead(x->r)) == 1) {
         int type = xmlTextReaderNodeType(x->r);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE && declares_entities(x)) {
             problem(x, node_line(x),
@@ -610,7 +652,25 @@ static int run(struct nx *x)
         else
             element_end(x, name, depth);
     }
-    if (rc == UNMASK_OK && !x->stop && k < 0) {
+    xmlFreeTextReader(x->r);
+    x->r = NULL;
+    if (x->not_nmap)
+        rc = UNMASK_EPARSE;
+    return rc;
+}
+
+/* Reads the document. libxml2's reader stops handing over nodes at the first error, and it parses
+ * ahead of them, so at a truncation the complete hosts of the last chunk it read would be lost. The
+ * "</host>" tags counted in io_read tell: if some complete hosts were not handed over, the input is
+ * read a second time (from memory, or a file that can seek) up to the last "</host>" with the root
+ * closed after it, and the hosts not yet delivered are. */
+static int run(struct nx *x)
+{
+    xmlInitParser();
+    obs_device_init(&x->d);
+    int k = 0;
+    int rc = walk(x, &k);
+    if (rc == UNMASK_OK && !x->stop && (k < 0 || x->have_err || x->refused)) {
         char msg[320];
         if (x->refused == UNMASK_ELIMIT) {
             snprintf(msg, sizeof msg, "larger than %ld MiB; the rest is not read",
@@ -629,21 +689,37 @@ static int run(struct nx *x)
             problem(x, 0, "empty file: no XML document");
             rc = UNMASK_EPARSE;
         } else {
-            snprintf(msg, sizeof msg, "%s%s%s%s",
-                     x->eof ? "the document ends before it is complete (truncated file?)"
-                            : "malformed XML",
-                     x->have_err ? ": " : "", x->have_err ? x->err_msg : "",
-                     x->in_host ? "; the host being read is not judged" : "");
-            problem(x, x->have_err ? x->err_line : x->lines + 1, msg);
+            bool cut = x->in_host || x->host_dropped;
+            if (x->eof && cut) {
+                snprintf(msg, sizeof msg,
+                         "the document ends inside the <host> that starts here (truncated file?); "
+                         "that host is not judged, the hosts before it are");
+                problem(x, x->last_host_line ? x->last_host_line : x->host_line, msg);
+            } else {
+                snprintf(msg, sizeof msg, "malformed XML%s%s%s", x->have_err ? ": " : "",
+                         x->have_err ? x->err_msg : "",
+                         cut ? "; the host being read is not judged" : "");
+                problem(x, x->have_err ? x->err_line : x->lines + 1, msg);
+            }
             rc = UNMASK_EPARSE;
         }
     } else if (rc == UNMASK_OK && !x->stop && !x->root_seen) {
         problem(x, 0, "empty file: no XML document");
         rc = UNMASK_EPARSE;
     }
-    if (x->not_nmap)
-        rc = UNMASK_EPARSE;
-    xmlFreeTextReader(x->r);
+    if (rc == UNMASK_EPARSE && !x->refused && !x->not_nmap && !x->stop &&
+        x->host_closes > x->host_ends && x->last_close_end > 0 &&
+        (x->mem || lseek(x->fd, 0, SEEK_SET) == 0)) {
+        struct nx y = { .sink = x->sink, .fd = x->fd, .mem = x->mem, .mem_len = x->mem_len,
+                        .port = -1, .pass2 = true, .last_close_end = x->last_close_end,
+                        .skip_hosts = x->host_ends };
+        y.d = x->d; /* reuse the device */
+        int k2 = 0;
+        walk(&y, &k2);
+        x->d = y.d;
+        dn_clear(&y.subject);
+        dn_clear(&y.issuer);
+    }
     dn_clear(&x->subject);
     dn_clear(&x->issuer);
     obs_device_deinit(&x->d);

@@ -260,7 +260,7 @@ TEST(doc_hostile)
                                 "<host><address addr=\"10.0.0.2\" addr";
     CHECK_EQ_INT(read_doc(trunc, sizeof trunc - 1, &s), UNMASK_EPARSE);
     CHECK_EQ_INT(s.n, 1); /* the complete host before the cut is delivered */
-    CHECK_CONTAINS(s.problem, "truncated");
+    CHECK_CONTAINS(s.problem, "truncated file");
 
     static const char other[] = "<html><body/></html>";
     CHECK_EQ_INT(read_doc(other, sizeof other - 1, &s), UNMASK_EPARSE);

@@ -4,8 +4,8 @@
 # and fails, so nobody is surprised by a sudo prompt. PURPOSE is build, check or demo.
 set -eu
 
-pkgs_build="gcc make pkg-config libpcre2-dev libyajl-dev libcsv-dev libsqlite3-dev libxml2-dev libssl-dev ieee-data"
-pkgs_check="python3-cram clang"
+pkgs_build="gcc make pkg-config xxd libpcre2-dev libyajl-dev libcsv-dev libsqlite3-dev libxml2-dev libssl-dev ieee-data"
+pkgs_check="python3-cram clang chromium"
 pkgs_demo=""
 
 want=""

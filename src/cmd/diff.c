@@ -150,6 +150,13 @@ static int run_line(void *ctx, const struct store_run *r)
     return 0;
 }
 
+static int no_run_line(void *ctx, const struct store_run *r)
+{
+    (void)ctx;
+    (void)r;
+    return 0;
+}
+
 static bool parse_run(const char *s, long long *out)
 {
     char *end;
@@ -223,10 +230,13 @@ int cmd_diff(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     struct out o = { 0 };
-    if (json) {
-        o.g = yajl_gen_alloc(NULL);
-    } else if ((rc = store_runs(st, a, run_line, "from")) >= 0) {
-        rc = store_runs(st, b, run_line, "to  ");
+    /* Both runs must exist before anything is printed. */
+    if ((rc = store_runs(st, a, no_run_line, NULL)) >= 0 &&
+        (rc = store_runs(st, b, no_run_line, NULL)) >= 0) {
+        if (json)
+            o.g = yajl_gen_alloc(NULL);
+        else if ((rc = store_runs(st, a, run_line, "from")) >= 0)
+            rc = store_runs(st, b, run_line, "to  ");
     }
     if (rc >= 0)
         rc = store_diff(st, a, b, print_change, &o);

@@ -27,9 +27,10 @@
 
 #define HTML_MAX_FAR_ITEMS 512   /* distinct covered products itemised; more are counted */
 #define HTML_FAR_UNITS_NAMED 12  /* devices named per FAR item */
-#define HTML_CELL_CHARS 60       /* a table cell */
+#define HTML_CELL_CHARS 48       /* a table cell */
 #define HTML_VALUE_CHARS 600     /* an evidence value */
 #define HTML_FIELD_CHARS 200     /* names, models, firmware in the evidence and FAR sections */
+#define HTML_TITLE_CHARS 1000    /* the tooltip of a cut table cell */
 #define HTML_DEVICE_CAP (4u << 20) /* one device's markup */
 #define HTML_MAKER_BARS 8        /* makers drawn in the chart; the rest are summed */
 
@@ -132,7 +133,7 @@ static void esc_cell(struct sbuf *b, const char *s, size_t max_chars)
     size_t left = html_escape(&probe, s, n, max_chars);
     if (left) {
         sbuf_adds(b, "<span class=\"v\" title=\"");
-        html_escape(b, s, n, 2000);
+        html_escape(b, s, n, HTML_TITLE_CHARS);
         sbuf_adds(b, "\">");
     } else {
         sbuf_adds(b, "<span class=\"v\">");
@@ -182,6 +183,7 @@ static const char *const CSS[] = {
     "th[aria-sort=ascending] button::after{content:' \\25B2'}"
     "th[aria-sort=descending] button::after{content:' \\25BC'}"
     "#devices td{font-size:13px}#devices tbody tr:hover{background:var(--soft)}"
+    "#devices{table-layout:fixed}th .pl{display:none}"
     ".num{text-align:right;font-variant-numeric:tabular-nums}"
     ".controls{display:flex;gap:12px;align-items:center;margin:8px 0 10px;flex-wrap:wrap}"
     ".controls input,.controls select{font:inherit;padding:5px 8px;border:1px solid var(--line);"
@@ -207,7 +209,7 @@ static const char *const CSS[] = {
     "@media print{@page{size:A4;margin:14mm 12mm}"
     "body{font-size:9.5pt}main{max-width:none;padding:0}"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    ".controls,.toc,th button::after{display:none}"
+    ".controls,.toc,th button{display:none}th .pl{display:inline}#devices td{font-size:8pt}"
     "h2{break-after:avoid;margin-top:18pt}.far-item,.card,.charts figure{break-inside:avoid}"
     ".dev h3,.dev .expl{break-after:avoid}"
     "tr{break-inside:avoid}thead{display:table-header-group}"
@@ -511,7 +513,7 @@ static void source_list(struct sbuf *b, const struct kb_strv *src)
         sbuf_adds(b, "<li>");
         /* Only plain web links become links; anything else stays text. */
         if (!strncmp(u, "https://", 8) || !strncmp(u, "http://", 7)) {
-            size_t end = strcspn(u, " \t");
+            size_t end = strcspn(u, " \t\"'<>`\\"); /* where a plain URL would end */
             sbuf_adds(b, "<a rel=\"noreferrer noopener\" href=\"");
             html_escape(b, u, end, 0);
             sbuf_adds(b, "\">");
@@ -940,9 +942,7 @@ static void far_section(struct sbuf *b, const struct report_ctx *ctx, struct htm
             c = &cells[C_MODEL];
             sbuf_adds(c, "<span class=\"v mono\">");
             escn(c, f->model, HTML_FIELD_CHARS);
-            sbuf_adds(c, "</span><br><span class=\"q\">as the device or record reports it; the clause "
-                         "asks for the OEM number, manufacturer part number or wholesaler "
-                         "number</span>");
+            sbuf_adds(c, "</span> <span class=\"q\">(as reported)</span>");
         }
         c = &cells[C_DESC];
         if (f->rec[FAR_DESCRIPTION]) {
@@ -1051,12 +1051,25 @@ static int html_end(struct report_ctx *ctx)
         sbuf_printf(b, "<option>%s</option>", verdict_kind_name(order[i]));
     sbuf_printf(b, "</select><span class=\"q\">showing <span id=\"shown\">%ld</span> of %ld</span>"
                    "</div>", ctx->n_devices, ctx->n_devices);
-    sbuf_adds(b, "<table id=\"devices\"><thead><tr><th class=\"num\" data-num=\"\"><button>#</button>"
-                 "</th><th><button>Device</button></th><th><button>Address / MAC</button></th>"
-                 "<th data-num=\"\"><button>Verdict</button></th><th><button>Maker</button></th>"
-                 "<th><button>Brand</button></th><th><button>Model</button></th>"
-                 "<th><button>Firmware</button></th><th class=\"num\" data-num=\"\"><button>Conf."
-                 "</button></th><th><button>Strongest evidence</button></th></tr></thead><tbody>\n");
+    /* Each header is a button on screen (sorting) and plain text on paper (Chromium leaves a
+     * button out of a table header it repeats on the next page). */
+    static const struct {
+        const char *label, *attrs;
+        int width; /* percent: the layout is fixed, so no device string can widen a column */
+    } heads[] = {
+        { "#", " class=\"num\" data-num=\"\"", 4 }, { "Device", "", 15 }, { "Address / MAC", "", 11 },
+        { "Verdict", " data-num=\"\"", 11 }, { "Maker", "", 9 }, { "Brand", "", 8 }, { "Model", "", 12 },
+        { "Firmware", "", 9 }, { "Conf.", " class=\"num\" data-num=\"\"", 7 },
+        { "Strongest evidence", "", 14 },
+    };
+    sbuf_adds(b, "<table id=\"devices\"><colgroup>");
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        sbuf_printf(b, "<col width=\"%d%%\">", heads[i].width);
+    sbuf_adds(b, "</colgroup><thead><tr>");
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+        sbuf_printf(b, "<th%s><button>%s</button><span class=\"pl\">%s</span></th>", heads[i].attrs,
+                    heads[i].label, heads[i].label);
+    sbuf_adds(b, "</tr></thead><tbody>\n");
     if (flush_to(b, out) < 0 || copy_file(s->rows, out) < 0)
         rc = -1;
     sbuf_adds(b, "</tbody></table></section>\n<section id=\"evidence\"><h2>Evidence, device by "

@@ -11,8 +11,9 @@
 --                 (most devices say the same thing month after month).
 --   observations  the facts themselves (docs/OBSERVATIONS.md), as the source gave them; derived ones
 --                 (mac.org) are not kept: the engine derives them again.
---   records       one device in one run: where it came from and what the engine decided, both as
---                 columns for queries and as the verdict object of docs/VERDICT.md.
+--   records       one device in one run: where it came from and what the engine decided: verdict,
+--                 maker, brand, model, firmware, the explanation and the evidence (rule ids pointing
+--                 at the stored observations; the rules' text lives in the knowledge files).
 
 CREATE TABLE runs (
     id       INTEGER PRIMARY KEY,
@@ -75,7 +76,12 @@ CREATE TABLE records (
     firmware     TEXT,
     serial       TEXT,
     confidence   REAL NOT NULL,
-    verdict_json TEXT NOT NULL,      -- the verdict object (docs/VERDICT.md) as decided then
+    explanation  TEXT NOT NULL,      -- the verdict's sentence, as decided then
+    evidence     TEXT NOT NULL,      -- what decided it, compactly (docs/STORE.md):
+                                     --   RULE@N:STRENGTH     rule fired on stored observation N
+                                     --   RULE@N.d:STRENGTH   on the value derived from N (mac.org)
+                                     --   ~BRAND>MAKER:STRENGTH  a brand's OEM relationship
+                                     --   a trailing ! marks conflicting evidence; space-separated
     -- FAR 52.204-25(d)(2)(i) fields a purchase record gave (inventory); NULL when absent
     far_contract TEXT,
     far_order    TEXT,

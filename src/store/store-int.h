@@ -23,8 +23,7 @@ struct store {
     /* the open run */
     long long run;
     const struct kb *kb;
-    struct report_cache *cache; /* the run's pre-rendered knowledge, for verdict objects */
-    struct sbuf json;           /* one verdict object */
+    struct sbuf evidence; /* one record's evidence text */
     void *md;     /* EVP_MD_CTX for observation digests */
 };
 

@@ -38,7 +38,7 @@ static const struct {
 
 #define BUSY_TIMEOUT_MS 10000
 #define BUSY_TRIES 6 /* BEGIN or COMMIT attempts, each after a full busy timeout */
-#define STORE_MAX_VERDICT (16 * 1024 * 1024) /* a verdict object; beyond it the JSON is cut */
+#define STORE_MAX_EVIDENCE (1024 * 1024) /* one record's evidence text */
 
 /* Fields that carry the device's own MAC address, in order of preference (docs/OBSERVATIONS.md). */
 static const char *const mac_fields[] = { "mac.address", "sadp.mac", "dhip.mac" };
@@ -51,6 +51,8 @@ static const char SQL_INSERT_RUN[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_END_RUN[] = "UPDATE runs SET finished = ?2, status = ?3 WHERE id = ?1";
 static const char SQL_DEV_BY_MAC[] = "SELECT id FROM devices WHERE mac = ?1";
+static const char SQL_DEV_KEYS[] = "SELECT mac, serial, address, name FROM devices WHERE id = ?1";
+static const char SQL_DEV_SEEN[] = "UPDATE devices SET last_run = ?2 WHERE id = ?1";
 /* A weaker key matches only a device whose stronger keys do not contradict the record's. */
 static const char SQL_DEV_BY_SERIAL[] =
     "SELECT id FROM devices WHERE serial = ?1 AND (?2 IS NULL OR mac IS NULL OR mac = ?2) "
@@ -75,10 +77,10 @@ static const char SQL_OBS_INSERT[] =
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_RECORD_INSERT[] =
     "INSERT INTO records (run_id, device_id, name, address, mac, file, row, obs_set, n_dropped, "
-    "verdict, maker, brand, model, firmware, serial, confidence, verdict_json, far_contract, "
-    "far_order, far_supplier, far_uei, far_cage, far_brand, far_model, far_description) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-    "?20, ?21, ?22, ?23, ?24, ?25)";
+    "verdict, maker, brand, model, firmware, serial, confidence, explanation, evidence, "
+    "far_contract, far_order, far_supplier, far_uei, far_cage, far_brand, far_model, "
+    "far_description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+    "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
 
 /* ---- small helpers ---------------------------------------------------------------------------- */
 
@@ -328,14 +330,16 @@ int store_open(const char *path, int flags, struct store **out)
         return store_fail(st, "open");
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+    /* wal_autocheckpoint: a checkpoint (which syncs the file) every few thousand devices rather
+     * than every hundred, since each per-device commit writes several pages. */
     static const char setup[] = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                                "PRAGMA foreign_keys = ON;";
+                                "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 16384;";
     int rc = exec_script(st, setup, sizeof setup - 1, "open");
     if (rc < 0)
         return rc;
     if ((rc = migrate(st)) < 0)
         return rc;
-    sbuf_init(&st->json, STORE_MAX_VERDICT);
+    sbuf_init(&st->evidence, STORE_MAX_EVIDENCE);
     st->md = EVP_MD_CTX_new();
     if (!st->md) {
         snprintf(st->errmsg, sizeof st->errmsg, "out of memory");
@@ -351,9 +355,8 @@ void store_close(struct store *st)
     for (size_t i = 0; i < st->n_stmts; i++)
         sqlite3_finalize(st->stmts[i].stmt);
     sqlite3_close(st->db);
-    if (st->json.p)
-        sbuf_deinit(&st->json);
-    report_cache_free(st->cache);
+    if (st->evidence.p)
+        sbuf_deinit(&st->evidence);
     EVP_MD_CTX_free(st->md);
     free(st);
 }
@@ -403,7 +406,6 @@ int store_begin_run(struct store *st, const struct store_run_meta *m, long long 
         return rc;
     st->run = id;
     st->kb = m->kb;
-    st->cache = report_cache_new(m->kb);
     *run_id = id;
     return UNMASK_OK;
 }
@@ -436,8 +438,6 @@ int store_end_run(struct store *st, long long run_id, enum store_run_status stat
         return rc;
     st->run = 0;
     st->kb = NULL;
-    report_cache_free(st->cache);
-    st->cache = NULL;
     return UNMASK_OK;
 }
 
@@ -619,11 +619,44 @@ static int device_find(struct store *st, const struct keys *k, long long *id)
     return UNMASK_OK;
 }
 
+static bool same_text(const unsigned char *a, const char *b)
+{
+    return !b || (a && !strcmp((const char *)a, b));
+}
+
+/* True if the stored device's keys already say what k says (the usual case on a later run): then
+ * only last_run changes, and its indexes are not rewritten. */
+static int device_unchanged(struct store *st, long long id, const struct keys *k, bool *same)
+{
+    sqlite3_stmt *s = store_stmt(st, SQL_DEV_KEYS);
+    if (!s)
+        return UNMASK_EDB;
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    *same = rc == SQLITE_ROW && same_text(sqlite3_column_text(s, 0), k->mac) &&
+            same_text(sqlite3_column_text(s, 1), k->serial) &&
+            same_text(sqlite3_column_text(s, 2), k->address) &&
+            same_text(sqlite3_column_text(s, 3), k->name);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? UNMASK_OK : store_fail(st, "find device");
+}
+
 static int device_upsert(struct store *st, const struct keys *k, long long *id)
 {
     int rc = device_find(st, k, id);
     if (rc < 0)
         return rc;
+    bool same = false;
+    if (*id && (rc = device_unchanged(st, *id, k, &same)) < 0)
+        return rc;
+    if (same) {
+        sqlite3_stmt *s = store_stmt(st, SQL_DEV_SEEN);
+        if (!s)
+            return UNMASK_EDB;
+        sqlite3_bind_int64(s, 1, *id);
+        sqlite3_bind_int64(s, 2, st->run);
+        return step_done(st, s, "store device");
+    }
     sqlite3_stmt *s = store_stmt(st, *id ? SQL_DEV_UPDATE : SQL_DEV_INSERT);
     if (!s)
         return UNMASK_EDB;
@@ -640,6 +673,39 @@ static int device_upsert(struct store *st, const struct keys *k, long long *id)
     if (!*id)
         *id = sqlite3_last_insert_rowid(st->db);
     return UNMASK_OK;
+}
+
+/* The stored index of d->obs[i]: its rank among the source's (non-derived) observations. */
+static long stored_index(const struct device *d, int i)
+{
+    long n = 0;
+    for (int k = 0; k < i; k++)
+        n += d->obs[k].derived_from < 0;
+    return n;
+}
+
+/* The evidence in the compact form of schema.sql: RULE@N:STRENGTH, RULE@N.d:STRENGTH for a derived
+ * observation, ~BRAND>MAKER:STRENGTH for an OEM relationship; ! marks conflicting evidence. Rule,
+ * brand and maker names are identifiers ([a-z0-9._-]), so the text needs no quoting. */
+static void evidence_text(struct sbuf *b, const struct kb *kb, const struct device *d,
+                          const struct verdict *v)
+{
+    sbuf_reset(b);
+    for (size_t i = 0; i < v->n_ev; i++) {
+        const struct evidence *ev = &v->ev[i];
+        if (i)
+            sbuf_addc(b, ' ');
+        if (ev->rule == EV_RULE_RELATIONSHIP) {
+            const struct kb_rel *r = &kb->brands[ev->brand].oems[ev->rel];
+            sbuf_printf(b, "~%s>%s", kb->brands[ev->brand].slug, kb->makers[r->maker].slug);
+        } else {
+            const struct observation *o = &d->obs[ev->obs];
+            bool derived = o->derived_from >= 0;
+            sbuf_printf(b, "%s@%ld%s", kb->rules[ev->rule].id,
+                        stored_index(d, derived ? o->derived_from : ev->obs), derived ? ".d" : "");
+        }
+        sbuf_printf(b, ":%s%s", kb_strength_name(ev->strength), ev->conflicting ? "!" : "");
+    }
 }
 
 static const char *nonempty(const char *s)
@@ -667,9 +733,7 @@ int store_record(struct store *st, long long run_id, const struct device *d, con
     int rc = obs_digest(st, d, dg, &n_obs);
     if (rc < 0)
         return rc;
-    /* The verdict object, as the JSON writer prints it. */
-    sbuf_reset(&st->json);
-    report_verdict_json(&st->json, st->cache, d, v, x);
+    evidence_text(&st->evidence, kb, d, v);
 
     if ((rc = tx_begin(st)) < 0)
         return rc;
@@ -698,13 +762,14 @@ int store_record(struct store *st, long long run_id, const struct device *d, con
     store_bind_text(s, 14, v->firmware);
     store_bind_text(s, 15, v->serial);
     sqlite3_bind_double(s, 16, v->confidence);
-    sqlite3_bind_text(s, 17, st->json.p, (int)st->json.len, SQLITE_STATIC);
+    store_bind_text(s, 17, v->explanation);
+    sqlite3_bind_text(s, 18, st->evidence.p, (int)st->evidence.len, SQLITE_STATIC);
     const struct report_far *far = x ? x->far : NULL;
     if (far) {
         const char *f[] = { far->contract, far->order, far->supplier, far->supplier_uei, far->cage,
                             far->brand, far->model, far->description };
         for (int i = 0; i < 8; i++)
-            store_bind_text(s, 18 + i, f[i]);
+            store_bind_text(s, 19 + i, f[i]);
     }
     if ((rc = step_done(st, s, "store record")) < 0)
         goto fail;

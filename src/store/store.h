@@ -98,7 +98,8 @@ struct store_row {
     const char *seen;        /* when the record's run started */
     const char *first_seen;  /* devices: when the device was first seen; NULL elsewhere */
     long long first_run;     /* devices: the run that first saw it; 0 elsewhere */
-    const char *verdict_json; /* the verdict object as decided then */
+    const char *explanation;  /* the verdict's sentence, as decided then */
+    const char *evidence;     /* what decided it, in the compact form of docs/STORE.md */
     struct report_far far;    /* the record's FAR 52.204-25(d) fields (members NULL when absent) */
     bool has_far;             /* any member of far is set */
 };

@@ -10,10 +10,10 @@
 #define ROW_COLS(c, r)                                                                             \
     c ".id, " c ".run_id, " c ".device_id, " c ".name, " c ".address, " c ".mac, " c ".file, " c  \
     ".row, " c ".verdict, " c ".maker, " c ".brand, " c ".model, " c ".firmware, " c ".serial, " c \
-    ".confidence, " r ".started, " c ".verdict_json, " c ".far_contract, " c ".far_order, " c     \
-    ".far_supplier, " c ".far_uei, " c ".far_cage, " c ".far_brand, " c ".far_model, " c        \
-    ".far_description"
-#define ROW_NCOLS 25
+    ".confidence, " r ".started, " c ".explanation, " c ".evidence, " c ".far_contract, " c     \
+    ".far_order, " c ".far_supplier, " c ".far_uei, " c ".far_cage, " c ".far_brand, " c         \
+    ".far_model, " c ".far_description"
+#define ROW_NCOLS 26
 
 static const char SQL_READ_BEGIN[] = "BEGIN";
 static const char SQL_READ_END[] = "COMMIT";
@@ -83,11 +83,12 @@ static void row_read(sqlite3_stmt *s, int base, struct store_row *r)
     r->serial = col(s, base + 13);
     r->confidence = sqlite3_column_double(s, base + 14);
     r->seen = col(s, base + 15);
-    r->verdict_json = col(s, base + 16);
+    r->explanation = col(s, base + 16);
+    r->evidence = col(s, base + 17);
     const char **far[] = { &r->far.contract, &r->far.order, &r->far.supplier, &r->far.supplier_uei,
                            &r->far.cage, &r->far.brand, &r->far.model, &r->far.description };
     for (int i = 0; i < 8; i++)
-        if ((*far[i] = col(s, base + 17 + i)) != NULL)
+        if ((*far[i] = col(s, base + 18 + i)) != NULL)
             r->has_far = true;
 }
 

@@ -9,6 +9,10 @@ Top-level usage and exit codes.
     scan TARGET...      probe networks and judge every device that answers (docs/SCAN.md)
     rules check|list    validate the knowledge files and their examples; list the rules
     lab                 serve simulated devices on loopback (docs/LAB.md)
+    history             the recorded runs, with their counts by verdict
+    devices             every device recorded, with its latest verdict (--verdict, --maker, --since)
+    diff [A] [B]        devices new, gone or changed between two runs (default: the last two)
+    report -o FILE      a recorded run as an HTML report, CSV or JSON Lines (--scan ID)
     inventory FILE...   screen asset registers and purchase records (CSV, TSV) offline
     import nmap FILE    judge the hosts of an nmap XML scan (-oX) offline
     version             print the version

@@ -131,7 +131,12 @@ static void on_host(void *ctx, const struct scan_result *r)
     for (size_t i = 0; i < n; i++)
         ports[i] = (struct report_port){ r->ports[i].port, r->ports[i].udp ? "udp" : "tcp",
                                          r->ports[i].service };
-    struct report_extra x = { .address = r->address, .mac = r->mac, .ports = ports, .n_ports = n };
+    /* The neighbour table's MAC, else the one the device itself gave (SADP, DHIP, RPC2, ISAPI). */
+    const char *mac = r->mac;
+    for (size_t i = 0; !mac && i < r->dev->n_obs; i++)
+        if (!strcmp(r->dev->obs[i].name, "mac.address"))
+            mac = r->dev->obs[i].value;
+    struct report_extra x = { .address = r->address, .mac = mac, .ports = ports, .n_ports = n };
     struct verdict v;
     judge_verdict(&sc->j, r->dev, &v);
     if (v.kind == V_COVERED || v.kind == V_WHITE_LABEL)

@@ -16,6 +16,7 @@
 #include "scanner.h"
 
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/err.h>
@@ -37,8 +38,10 @@
 #define JOB_MAX_PROBES 8
 #define RX_INITIAL 2048
 #define TX_CAP 4096
-#define BACKOFF_FIRST_MS 200
-#define BACKOFF_MAX_MS 5000
+#define UDP_BUCKETS 65536 /* pending datagram exchanges, by (address, port) */
+#define UDP_BATCH 256      /* datagrams read per wake-up */
+#define BACKOFF_FIRST_MS 50
+#define BACKOFF_MAX_MS 2000
 
 enum job_state { J_WAIT, J_RUN, J_DONE };
 
@@ -85,13 +88,24 @@ struct conn {
     SSL *ssl;
     enum conn_state st;
     bool got_data;
-    uint64_t deadline, last_data;
+    uint64_t deadline, last_data, read_start;
     struct conn *prev, *next; /* open connections */
     struct conn *next_free;   /* graveyard */
+    struct conn *next_hash;   /* UDP: pending exchanges by (address, port) */
     uint8_t *rx;
     size_t rx_len, rx_alloc;
+    uint8_t *tx; /* the request, exactly its length (TCP; UDP sends at once) */
     size_t tx_len, tx_off;
-    uint8_t tx[TX_CAP];
+};
+
+/* UDP goes through one shared socket per family, as zmap and masscan do: a silent port costs a timer,
+ * not a file descriptor. Replies are matched to exchanges by source address and port; ICMP port
+ * unreachable comes back through the socket's error queue (IP_RECVERR) naming the original
+ * destination. */
+struct udp_sock {
+    struct loop_io io;
+    struct scanner *s;
+    int family;
 };
 
 struct scanner {
@@ -113,6 +127,9 @@ struct scanner {
     bool iter_done;
     SSL_CTX *tls;
     struct neigh_cache *neigh;
+    struct udp_sock udp4, udp6;
+    struct conn **udp_hash;
+    uint8_t scratch[TX_CAP]; /* requests are built here, then copied or sent */
     struct scan_stats st;
 };
 
@@ -141,14 +158,50 @@ static void conn_io(struct loop *l, struct loop_io *io, unsigned ev);
 static void conn_timer(struct loop *l, struct loop_timer *t);
 static void host_kick(struct host *h);
 
+/* A server-first step that may give up waiting early (probe silence_ms). */
+static bool conn_awaits_silence(const struct conn *c)
+{
+    return c->p && c->p->silence_ms && c->st == C_READ && c->tx_len == 0 && !c->got_data &&
+           !c->j->udp;
+}
+
 static void conn_arm(struct conn *c)
 {
     struct scanner *s = c->s;
     uint64_t when = c->deadline;
     if (c->p && c->p->idle_ms && c->got_data && c->last_data + c->p->idle_ms < when)
         when = c->last_data + c->p->idle_ms;
+    if (conn_awaits_silence(c) && c->read_start + c->p->silence_ms < when)
+        when = c->read_start + c->p->silence_ms;
     uint64_t now = loop_now(s->l);
     loop_timer_start(s->l, &c->timer, when > now ? when - now : 0, conn_timer);
+}
+
+static size_t udp_bucket(const struct target_addr *a, uint16_t port)
+{
+    uint32_t hsh = 2166136261u ^ port;
+    for (size_t i = 0; i < (a->family == AF_INET ? 4u : 16u); i++)
+        hsh = (hsh ^ a->a[i]) * 16777619u;
+    return hsh % UDP_BUCKETS;
+}
+
+static struct conn *udp_find(struct scanner *s, const struct target_addr *a, uint16_t port)
+{
+    size_t alen = a->family == AF_INET ? 4 : 16;
+    for (struct conn *c = s->udp_hash[udp_bucket(a, port)]; c; c = c->next_hash)
+        if (c->j->port == port && c->h->addr.family == a->family && !memcmp(c->h->addr.a, a->a, alen))
+            return c;
+    return NULL;
+}
+
+static void udp_unhash(struct conn *c)
+{
+    struct conn **pp = &c->s->udp_hash[udp_bucket(&c->h->addr, c->j->port)];
+    while (*pp && *pp != c)
+        pp = &(*pp)->next_hash;
+    if (*pp)
+        *pp = c->next_hash;
+    c->next_hash = NULL;
 }
 
 static void conn_close(struct conn *c)
@@ -165,6 +218,12 @@ static void conn_close(struct conn *c)
     c->io.fd = -1;
     free(c->rx);
     c->rx = NULL;
+    free(c->tx);
+    c->tx = NULL;
+    if (c->j->udp)
+        udp_unhash(c);
+    else
+        s->st.conns_open--;
     if (c->prev)
         c->prev->next = c->next;
     else
@@ -173,7 +232,6 @@ static void conn_close(struct conn *c)
         c->next->prev = c->prev;
     c->next_free = s->graveyard;
     s->graveyard = c;
-    s->st.conns_open--;
     struct host *h = c->h;
     h->running--;
     if (!c->j->udp)
@@ -203,6 +261,11 @@ static void conn_end(struct conn *c, enum outcome out)
     struct job *j = c->j;
     struct host *h = c->h;
     struct scanner *s = c->s;
+    if (log_get_level() >= LOG_DEBUG) {
+        static const char *const names[] = { "done", "next step", "retry", "port done" };
+        log_debug("scan: %s %s/%u %s step %d: %s (%zu bytes)", h->text, j->udp ? "udp" : "tcp", j->port,
+                  c->p ? c->p->name : "connect", j->x.step, names[out], c->rx_len);
+    }
     conn_close(c);
     switch (out) {
     case OUT_NEXT_PROBE: job_next_probe(j); break;
@@ -221,6 +284,14 @@ static void conn_end(struct conn *c, enum outcome out)
     case OUT_PORT_DONE: j->state = J_DONE; break;
     }
     host_kick(h);
+}
+
+/* A successful exchange halves the pause again: backoff follows the host's current state. */
+static void host_recover(struct host *h)
+{
+    h->backoff_ms /= 2;
+    if (h->backoff_ms < BACKOFF_FIRST_MS)
+        h->backoff_ms = 0;
 }
 
 static void host_backoff(struct host *h)
@@ -257,17 +328,22 @@ static bool conn_observe(struct conn *c, size_t len, bool partial)
         conn_end(c, OUT_NEXT_PROBE);
         return false;
     }
-    if (!partial && !j->service)
+    if (!partial && len && !j->service)
         j->service = c->p->service;
     j->x.partial = partial;
+    if (len)
+        host_recover(c->h);
     int next = c->p->observe(&c->h->ph, &j->x, c->rx, len);
     host_take_followups(c->h);
     if (next == PROBE_NEXT_SAME && !partial && !j->udp) {
-        int n = c->p->request(&c->h->ph, &j->x, c->tx, sizeof c->tx);
+        int n = c->p->request(&c->h->ph, &j->x, c->s->scratch, sizeof c->s->scratch);
         if (n > 0) {
-            /* Keep what followed the reply (pipelined bytes are rare; dropping them is safe). */
+            /* What followed the reply is dropped (pipelined bytes are rare; dropping them is safe). */
             c->rx_len = 0;
             c->got_data = false;
+            free(c->tx);
+            c->tx = xmalloc((size_t)n);
+            memcpy(c->tx, c->s->scratch, (size_t)n);
             c->tx_len = (size_t)n;
             c->tx_off = 0;
             c->st = C_SEND;
@@ -288,10 +364,16 @@ static bool conn_build(struct conn *c)
     c->tx_len = c->tx_off = 0;
     if (!c->p)
         return true;
-    int n = c->p->request(&c->h->ph, &c->j->x, c->tx, sizeof c->tx);
+    int n = c->p->request(&c->h->ph, &c->j->x, c->s->scratch, sizeof c->s->scratch);
     if (n < 0)
         return false;
     c->tx_len = (size_t)n;
+    free(c->tx);
+    c->tx = NULL;
+    if (n > 0) {
+        c->tx = xmalloc((size_t)n);
+        memcpy(c->tx, c->s->scratch, (size_t)n);
+    }
     return true;
 }
 
@@ -304,6 +386,7 @@ static void conn_start_io(struct conn *c)
         loop_io_set(s->l, &c->io, LOOP_WRITE);
     } else {
         c->st = C_READ;
+        c->read_start = loop_now(s->l);
         loop_io_set(s->l, &c->io, LOOP_READ);
     }
     conn_arm(c);
@@ -422,8 +505,6 @@ static void conn_read(struct conn *c)
     for (int rounds = 0; rounds < 16; rounds++) {
         if (c->rx_len == c->rx_alloc) {
             size_t want = c->rx_alloc ? c->rx_alloc * 2 : RX_INITIAL;
-            if (j->udp)
-                want = cap; /* one datagram, whole */
             if (want > cap)
                 want = cap;
             if (want <= c->rx_alloc) {
@@ -450,13 +531,6 @@ static void conn_read(struct conn *c)
                     (e == SSL_ERROR_SSL && c->rx_len))
                     n = 0; /* a close without close_notify is an end, as for plain TCP */
             }
-        } else if (j->udp) {
-            /* Each datagram is one reply; a new datagram replaces an incomplete one. */
-            n = recv(c->io.fd, c->rx, c->rx_alloc, 0);
-            if (n < 0)
-                err = errno;
-            else
-                c->rx_len = 0;
         } else {
             n = recv(c->io.fd, c->rx + c->rx_len, c->rx_alloc - c->rx_len, 0);
             if (n < 0)
@@ -465,29 +539,24 @@ static void conn_read(struct conn *c)
         if (n < 0) {
             if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR)
                 return;
-            if (err == ECONNREFUSED) { /* UDP: an ICMP port unreachable */
-                s->st.refused++;
-                conn_end(c, OUT_PORT_DONE);
-                return;
-            }
             s->st.resets++;
             if (c->rx_len) {
                 conn_check(c, true);
             } else {
+                /* Accepted, then reset without a word: the port refuses (firewalls and proxies
+                 * answer closed ports this way). The host gets a pause before its next exchange. */
                 host_backoff(c->h);
-                conn_end(c, OUT_RETRY);
+                conn_end(c, OUT_PORT_DONE);
             }
             return;
         }
-        if (n == 0 && !j->udp) {
+        if (n == 0) {
             conn_check(c, true);
             return;
         }
         c->rx_len += (size_t)n;
         c->got_data = true;
         c->last_data = loop_now(s->l);
-        if (j->udp)
-            j->open = true;
         if (!c->p) {
             conn_end(c, OUT_NEXT_PROBE);
             return;
@@ -499,8 +568,6 @@ static void conn_read(struct conn *c)
                 (void)!send(c->io.fd, out, m, MSG_NOSIGNAL | MSG_DONTWAIT);
         }
         if (!conn_check(c, false))
-            return;
-        if (j->udp)
             return;
         conn_arm(c);
     }
@@ -527,7 +594,7 @@ static void conn_io(struct loop *l, struct loop_io *io, unsigned ev)
         } else if (err == ECONNRESET) {
             s->st.resets++;
             host_backoff(c->h);
-            conn_end(c, OUT_RETRY);
+            conn_end(c, OUT_PORT_DONE);
         } else {
             conn_end(c, OUT_PORT_DONE); /* unreachable: nothing will answer */
         }
@@ -539,9 +606,10 @@ static void conn_io(struct loop *l, struct loop_io *io, unsigned ev)
         if (r < 0) {
             s->st.resets++;
             host_backoff(c->h);
-            conn_end(c, OUT_RETRY);
+            conn_end(c, c->ssl ? OUT_NEXT_PROBE : OUT_PORT_DONE);
         } else if (r > 0) {
             c->st = C_READ;
+            c->read_start = loop_now(s->l);
             c->deadline = loop_now(s->l) + s->o.timeout_ms;
             loop_io_set(s->l, &c->io, LOOP_READ);
             conn_arm(c);
@@ -557,6 +625,10 @@ static void conn_timer(struct loop *l, struct loop_timer *t)
     struct conn *c = (struct conn *)((char *)t - offsetof(struct conn, timer));
     struct scanner *s = c->s;
     uint64_t now = loop_now(l);
+    if (now < c->deadline && conn_awaits_silence(c)) {
+        conn_observe(c, 0, false); /* the probe may speak first now */
+        return;
+    }
     if (now < c->deadline && c->got_data && c->p && c->p->idle_ms) {
         /* The banner stopped: that is its end. */
         conn_observe(c, c->rx_len, false);
@@ -593,13 +665,132 @@ static socklen_t make_sockaddr(const struct target_addr *a, uint16_t port, struc
     return sizeof *sin6;
 }
 
+static void udp_io(struct loop *l, struct loop_io *io, unsigned ev);
+
+/* The shared datagram socket of a family, made on first use. */
+static int udp_socket(struct scanner *s, int family)
+{
+    struct udp_sock *u = family == AF_INET ? &s->udp4 : &s->udp6;
+    if (u->io.fd >= 0)
+        return u->io.fd;
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1, size = 4 << 20;
+    if (family == AF_INET6) {
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
+    } else {
+        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
+    }
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    u->s = s;
+    u->family = family;
+    if (loop_io_start(s->l, &u->io, fd, LOOP_READ, udp_io) < 0) {
+        close(fd);
+        u->io.fd = -1;
+        return -1;
+    }
+    return fd;
+}
+
+static void addr_from_sockaddr(const struct sockaddr_storage *ss, struct target_addr *a, uint16_t *port)
+{
+    memset(a, 0, sizeof *a);
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+        a->family = AF_INET;
+        memcpy(a->a, &sin->sin_addr, 4);
+        *port = ntohs(sin->sin_port);
+    } else {
+        const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+        a->family = AF_INET6;
+        memcpy(a->a, &sin6->sin6_addr, 16);
+        *port = ntohs(sin6->sin6_port);
+    }
+}
+
+/* ICMP errors for datagrams we sent: port unreachable closes the port, other unreachables too. */
+static void udp_errors(struct scanner *s, int fd)
+{
+    for (int i = 0; i < UDP_BATCH; i++) {
+        struct sockaddr_storage to;
+        char ctrl[512];
+        uint8_t dummy[64];
+        struct iovec iov = { dummy, sizeof dummy };
+        struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov, .msg_iovlen = 1,
+                            .msg_control = ctrl, .msg_controllen = sizeof ctrl };
+        if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+            return;
+        bool unreachable = false;
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+            if (!((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_RECVERR) ||
+                  (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_RECVERR)))
+                continue;
+            struct sock_extended_err ee;
+            memcpy(&ee, CMSG_DATA(cm), sizeof ee);
+            unreachable = (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == 3) ||
+                          (ee.ee_origin == SO_EE_ORIGIN_ICMP6 && ee.ee_type == 1);
+        }
+        struct target_addr a;
+        uint16_t port;
+        addr_from_sockaddr(&to, &a, &port);
+        struct conn *c = unreachable ? udp_find(s, &a, port) : NULL;
+        if (c) {
+            s->st.refused++;
+            conn_end(c, OUT_PORT_DONE);
+        }
+    }
+}
+
+static void udp_io(struct loop *l, struct loop_io *io, unsigned ev)
+{
+    struct udp_sock *u = (struct udp_sock *)io;
+    struct scanner *s = u->s;
+    static uint8_t buf[65536];
+    (void)l;
+    if (ev & LOOP_ERROR)
+        udp_errors(s, io->fd);
+    for (int i = 0; i < UDP_BATCH; i++) {
+        struct sockaddr_storage from;
+        socklen_t fl = sizeof from;
+        ssize_t n = recvfrom(io->fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            udp_errors(s, io->fd); /* an error was queued (ECONNREFUSED and the like) */
+            continue;
+        }
+        struct target_addr a;
+        uint16_t port;
+        addr_from_sockaddr(&from, &a, &port);
+        struct conn *c = udp_find(s, &a, port);
+        if (!c || !c->p)
+            continue; /* not asked, or too late: dropped */
+        /* Each datagram is one reply; a new one replaces an incomplete one. */
+        size_t keep = (size_t)n < c->p->max_reply ? (size_t)n : c->p->max_reply;
+        if (c->rx_alloc < keep) {
+            c->rx = xrealloc(c->rx, keep);
+            c->rx_alloc = keep;
+        }
+        memcpy(c->rx, buf, keep);
+        c->rx_len = keep;
+        c->got_data = true;
+        c->last_data = loop_now(s->l);
+        c->j->open = true;
+        conn_check(c, false);
+    }
+}
+
 /* Starts the current step of job j on host h. */
 static void job_start(struct scanner *s, struct host *h, struct job *j)
 {
     const struct probe *p = j->n_probes ? j->probes[j->cur] : NULL;
     struct sockaddr_storage ss;
     socklen_t sl = make_sockaddr(&h->addr, j->port, &ss);
-    int fd = socket(h->addr.family, (j->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = j->udp ? udp_socket(s, h->addr.family)
+                    : socket(h->addr.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     s->st.exchanges++;
     if (fd < 0) {
         log_warn("socket: %s", strerror(errno));
@@ -611,35 +802,35 @@ static void job_start(struct scanner *s, struct host *h, struct job *j)
     c->h = h;
     c->j = j;
     c->p = p;
-    c->io.fd = fd;
+    c->io.fd = j->udp ? -1 : fd;
     c->next = s->conns;
     if (s->conns)
         s->conns->prev = c;
     s->conns = c;
-    s->st.conns_open++;
     h->running++;
-    if (!j->udp)
-        h->tcp_running++;
     j->state = J_RUN;
-    if (loop_io_start(s->l, &c->io, fd, LOOP_WRITE, conn_io) < 0) {
-        conn_end(c, OUT_PORT_DONE);
-        return;
-    }
     if (j->udp) {
-        if (connect(fd, (struct sockaddr *)&ss, sl) < 0 || !conn_build(c) || c->tx_len == 0) {
+        size_t b = udp_bucket(&h->addr, j->port);
+        c->next_hash = s->udp_hash[b];
+        s->udp_hash[b] = c;
+        int n = p ? p->request(&h->ph, &j->x, s->scratch, sizeof s->scratch) : 0;
+        if (n <= 0) {
             conn_end(c, OUT_NEXT_PROBE);
             return;
         }
-        ssize_t n = send(fd, c->tx, c->tx_len, 0);
-        if (n < 0 && errno == ECONNREFUSED) {
-            s->st.refused++;
-            conn_end(c, OUT_PORT_DONE);
-            return;
-        }
+        /* A full send buffer looks like a lost datagram: the timeout retries it. */
+        (void)!sendto(fd, s->scratch, (size_t)n, 0, (struct sockaddr *)&ss, sl);
         c->st = C_READ;
-        c->deadline = loop_now(s->l) + s->o.timeout_ms;
-        loop_io_set(s->l, &c->io, LOOP_READ);
+        /* A datagram waits half the timeout per try: with the default retry the whole wait is the
+         * timeout, as for a TCP reply. */
+        c->deadline = loop_now(s->l) + (s->o.timeout_ms + 1) / 2;
         conn_arm(c);
+        return;
+    }
+    s->st.conns_open++;
+    h->tcp_running++;
+    if (loop_io_start(s->l, &c->io, fd, LOOP_WRITE, conn_io) < 0) {
+        conn_end(c, OUT_PORT_DONE);
         return;
     }
     int one = 1;
@@ -917,6 +1108,8 @@ struct scanner *scanner_new(struct loop *l, const struct scan_opts *o, struct ta
     s->ctx = ctx;
     ratelimit_init(&s->rl, s->o.rate, loop_now(l));
     s->neigh = neigh_new();
+    s->udp4.io.fd = s->udp6.io.fd = -1;
+    s->udp_hash = xcalloc(UDP_BUCKETS, sizeof *s->udp_hash);
     s->tls = SSL_CTX_new(TLS_client_method());
     if (s->tls) {
         /* Cameras speak old TLS with old ciphers: accept anything, verify nothing (the certificate is
@@ -944,6 +1137,14 @@ void scanner_free(struct scanner *s)
     loop_timer_stop(s->l, &s->tick_timer);
     SSL_CTX_free(s->tls);
     neigh_free(s->neigh);
+    for (int i = 0; i < 2; i++) {
+        struct udp_sock *u = i ? &s->udp6 : &s->udp4;
+        if (u->io.fd >= 0) {
+            loop_io_stop(s->l, &u->io);
+            close(u->io.fd);
+        }
+    }
+    free(s->udp_hash);
     free(s->extra);
     free(s);
 }

@@ -1,8 +1,11 @@
 /* hiksdk.c: Hikvision's SDK port (8000). nmap 7.93 nmap-service-probes line 1801 matches, in its NULL
  * probe (nothing sent), the 16 bytes 00 00 00 10 00 00 00 1e 00 00 00 1e 00 00 00 00 as "Hikvision
- * IPCam control port" (protocols.md 4.6, marked unverified). So this probe sends nothing and records
- * the first bytes the port volunteers, as hex, in hiksdk.banner. */
+ * IPCam control port" (protocols.md 4.6, marked unverified: it may come unasked or only after client
+ * bytes). So this probe first listens (silence_ms); if the port says nothing it sends nmap's
+ * GenericLines probe ("\r\n\r\n") on the same connection, and records the first bytes that come
+ * back, as hex, in hiksdk.banner. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../core/err.h"
 #include "banner.h"
@@ -12,10 +15,12 @@
 static int hiksdk_request(struct probe_host *h, struct probe_exchange *x, uint8_t *buf, size_t cap)
 {
     (void)h;
-    (void)x;
-    (void)buf;
-    (void)cap;
-    return 0;
+    if (x->step == 0)
+        return 0;
+    if (cap < 4)
+        return UNMASK_ELIMIT;
+    memcpy(buf, "\r\n\r\n", 4);
+    return 4;
 }
 
 static int hiksdk_frame(const struct probe_exchange *x, const uint8_t *buf, size_t len)
@@ -27,6 +32,10 @@ static int hiksdk_frame(const struct probe_exchange *x, const uint8_t *buf, size
 
 static int hiksdk_observe(struct probe_host *h, struct probe_exchange *x, const uint8_t *buf, size_t len)
 {
+    if (len == 0 && x->step == 0) {
+        x->step = 1;
+        return PROBE_NEXT_SAME;
+    }
     char hex[2 * HIKSDK_KEEP + 1];
     size_t n = len < HIKSDK_KEEP ? len : HIKSDK_KEEP;
     for (size_t i = 0; i < n; i++)
@@ -51,6 +60,7 @@ const struct probe probe_hiksdk = {
     .ports = hiksdk_ports,
     .max_reply = 4096,
     .idle_ms = 300,
+    .silence_ms = 500,
     .request = hiksdk_request,
     .frame = hiksdk_frame,
     .observe = hiksdk_observe,

@@ -43,25 +43,15 @@ static size_t next_line(const uint8_t *buf, size_t len, size_t off, size_t *n)
     return end + 1;
 }
 
-static bool casepfx(const uint8_t *buf, size_t len, const char *p)
-{
-    size_t n = strlen(p);
-    if (len < n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (toupper(buf[i]) != toupper((unsigned char)p[i]))
-            return false;
-    return true;
-}
-
 int http_parse_head(const uint8_t *buf, size_t len, const char *proto, struct http_response *out)
 {
     memset(out, 0, sizeof *out);
     out->content_length = -1;
     size_t plen = strlen(proto);
     size_t cmp = len < plen ? len : plen;
-    if (!casepfx(buf, cmp, proto))
-        return UNMASK_EPARSE;
+    for (size_t i = 0; i < cmp; i++) /* a prefix of the version token may still become one */
+        if (toupper(buf[i]) != toupper((unsigned char)proto[i]))
+            return UNMASK_EPARSE;
     if (len < plen + 5) {
         /* Could still be a status line; check what is there. */
         for (size_t i = plen; i < len; i++)

@@ -84,6 +84,9 @@ struct probe {
     const uint16_t *ports; /* default ports, 0-terminated */
     size_t max_reply;      /* cap on one reply; beyond it the reply is cut and observed as partial */
     unsigned idle_ms;      /* > 0: a reply that stops for this long is complete (banners) */
+    unsigned silence_ms;   /* > 0: when a step sent nothing and nothing came for this long, observe()
+                            * is called with no bytes (it may then send something on the same
+                            * connection: PROBE_NEXT_SAME) */
     /* Builds the request of step x->step into buf (capacity cap). Returns its length (0: send
      * nothing and read), or UNMASK_ELIMIT/UNMASK_EPARSE when the step cannot be built (the probe
      * ends). */

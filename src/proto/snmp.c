@@ -157,7 +157,8 @@ size_t snmp_value_text(const struct snmp_varbind *vb, char *out, size_t cap)
             u = u << 8 | vb->value[i];
         int k;
         if (vb->tag == 0x02 && (vb->value[0] & 0x80) && vb->value_len <= 8)
-            k = snprintf(out, cap, "%lld", (long long)(u | (~0ULL << (8 * vb->value_len))));
+            k = snprintf(out, cap, "%lld",
+                         (long long)(vb->value_len == 8 ? u : u | (~0ULL << (8 * vb->value_len))));
         else
             k = snprintf(out, cap, "%llu", u);
         return k > 0 && (size_t)k < cap ? (size_t)k : 0;

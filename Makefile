@@ -121,6 +121,7 @@ demo: all
 
 bench: all
 	bench/identify_bench.sh $(BIN)
+	bench/inventory_bench.sh $(BIN)
 
 fuzz: $(LIBFUZZER_BIN)
 

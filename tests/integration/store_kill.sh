@@ -21,7 +21,8 @@ with open(sys.argv[1], "w") as f:
             {"proto": "isapi", "field": "firmware", "value": "V5.%d" % (i % 7)}]}) + "\n")
 PY
 
-"$UNMASK" identify --format json --db "$db" "$tmp/in.jsonl" >"$tmp/out.jsonl" 2>"$tmp/err" &
+: >"$tmp/out.jsonl"
+"$UNMASK" identify --format json --db "$db" "$tmp/in.jsonl" >>"$tmp/out.jsonl" 2>"$tmp/err" &
 pid=$!
 # Kill it once it has printed a good number of verdicts (and so recorded at least as many).
 i=0

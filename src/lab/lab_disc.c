@@ -120,7 +120,7 @@ bool lab_ssdp_match(const uint8_t *d, size_t n, struct lab_span *st)
             else if (kl == 2 && !strncasecmp(l, "ST", 2) && vl && vl <= 256) {
                 bool ok = true;
                 for (size_t k = 0; k < vl; k++)
-                    ok = ok && (unsigned char)v[k] > 0x20 && (unsigned char)v[k] < 0x7f;
+                    ok = ok && (unsigned char)v[k] > 0x20 && (unsigned char)v[k] < 0x7f && v[k] != '"';
                 if (ok)
                     *st = (struct lab_span){ v, vl };
             }
@@ -144,7 +144,8 @@ static void put(struct out *o, const void *b, size_t n)
         o->over = true;
         return;
     }
-    memcpy(o->p + o->n, b, n);
+    if (n)
+        memcpy(o->p + o->n, b, n);
     o->n += n;
 }
 

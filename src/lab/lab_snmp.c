@@ -145,7 +145,8 @@ static void put(struct wr *w, const void *b, size_t n)
         w->over = true;
         return;
     }
-    memcpy(w->p + w->n, b, n);
+    if (n)
+        memcpy(w->p + w->n, b, n);
     w->n += n;
 }
 

@@ -150,7 +150,10 @@ static void build_page(void)
         else
             obs_add(&d, "isapi.model", 11, hostile[i], strlen(hostile[i]), NULL, 0, -1);
         obs_add(&d, "http.body", 9, longv, 100000, NULL, 0, -1);
-        obs_add(&d, "http.title", 10, "bad \xFF\xFE utf-8", 14, NULL, 0, -1);
+        {
+            static const char bad[] = "bad \xFF\xFE utf-8";
+            obs_add(&d, "http.title", 10, bad, sizeof bad - 1, NULL, 0, -1);
+        }
         struct verdict v;
         engine_judge(e, &d, &v);
         CHECK_EQ_INT(v.kind, V_COVERED);

@@ -126,7 +126,8 @@ static void reload(struct neigh_cache *c)
             break;
     }
     close(fd);
-    qsort(c->v, c->n, sizeof *c->v, entry_cmp);
+    if (c->n)
+        qsort(c->v, c->n, sizeof *c->v, entry_cmp);
 }
 
 int neigh_lookup(struct neigh_cache *c, const struct target_addr *a, uint64_t now_ms,

@@ -5,7 +5,7 @@
 set -eu
 
 pkgs_build="gcc make pkg-config xxd libpcre2-dev libyajl-dev libcsv-dev libsqlite3-dev libxml2-dev libssl-dev ieee-data"
-pkgs_check="python3-cram clang chromium nmap"
+pkgs_check="python3-cram clang chromium nmap curl openssl snmp iproute2 tcpdump python3"
 pkgs_demo=""
 
 want=""

@@ -634,11 +634,15 @@ static void send_replies(struct srv *s, int fd, struct lab_rctx *rc, const struc
     const struct lab_pers *p = rc->dev->pi->p;
     struct sbuf out;
     sbuf_init(&out, 65507);
-    for (const struct lab_pers *q = p; q; q = q->base_p)
+    /* Every matching block of the first personality along the base chain that has blocks for this
+     * port answers (a personality's own blocks replace its base's, as for TCP). */
+    bool own = false;
+    for (const struct lab_pers *q = p; q && !own; q = q->base_p)
         for (size_t i = 0; i < q->n_replies; i++) {
             const struct lab_reply *r = &q->replies[i];
             if (r->kind != LAB_R_UDP || r->port != port)
                 continue;
+            own = true;
             /* lab_match_bytes returns the first match; here every matching block answers */
             if (r->prefix && (n < r->prefix_len || memcmp(d, r->prefix, r->prefix_len)))
                 continue;

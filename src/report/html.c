@@ -33,6 +33,7 @@
 #define HTML_TITLE_CHARS 1000    /* the tooltip of a cut table cell */
 #define HTML_DEVICE_CAP (4u << 20) /* one device's markup */
 #define HTML_MAKER_BARS 8        /* makers drawn in the chart; the rest are summed */
+#define HTML_OBS_SHOWN 64        /* observations listed per device */
 
 /* ---- escaping --------------------------------------------------------------------------------- */
 
@@ -201,6 +202,8 @@ static const char *const CSS[] = {
     ".kv{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0 10px;font-size:13px}"
     ".kv dt{color:var(--mute)}.kv dd{margin:0}"
     ".ev td{font-size:12.5px}.ev tr.conflict td{background:#fff4f2}"
+    "details.obs{margin:8px 0}details.obs summary{cursor:pointer;color:var(--mute);font-size:12.5px}"
+    ".obs td{font-size:12px}"
     ".ev ul.src{margin:0;padding-left:16px}.src li{overflow-wrap:anywhere}"
     ".lists ul{margin:2px 0;padding-left:18px}.lists li{margin:2px 0}.q{color:var(--mute);font-size:12px}"
     "footer{margin-top:40px;color:var(--mute);font-size:12px;border-top:1px solid var(--line);"
@@ -619,6 +622,27 @@ static void evidence_table(struct sbuf *b, const struct kb *kb, const struct dev
     sbuf_adds(b, "</tbody></table>");
 }
 
+/* Everything the device said, evidence or not (an unknown device's observations explain why it
+ * is unknown), folded away by default; at most HTML_OBS_SHOWN of them. */
+static void all_observations(struct sbuf *b, const struct device *d)
+{
+    if (!d->n_obs)
+        return;
+    sbuf_printf(b, "<details class=\"obs\"><summary>All %zu observations</summary>"
+                   "<table class=\"obs\"><thead><tr><th>Observation</th><th>Value</th></tr></thead>"
+                   "<tbody>", d->n_obs);
+    for (size_t i = 0; i < d->n_obs && i < HTML_OBS_SHOWN; i++) {
+        sbuf_adds(b, "<tr>");
+        observation_cell(b, d, &d->obs[i]);
+        sbuf_adds(b, "</tr>");
+    }
+    sbuf_adds(b, "</tbody></table>");
+    if (d->n_obs > HTML_OBS_SHOWN)
+        sbuf_printf(b, "<p class=\"q\">and %zu more</p>",
+                    d->n_obs - HTML_OBS_SHOWN);
+    sbuf_adds(b, "</details>");
+}
+
 static void maker_lists(struct sbuf *b, const struct kb *kb, int maker)
 {
     const struct kb_maker *m = &kb->makers[maker];
@@ -739,6 +763,7 @@ static int html_device(struct report_ctx *ctx, const struct device *d, const str
                     d->n_dropped);
     sbuf_adds(b, "</dd></dl>");
     evidence_table(b, kb, d, v);
+    all_observations(b, d);
     if (v->maker >= 0 && v->kind != V_CLEAR)
         maker_lists(b, kb, v->maker);
     if (v->conflict_maker >= 0 && v->conflict_maker != v->maker)

@@ -87,7 +87,7 @@ static const char *const tags[] = {
     "!DOCTYPE", "html", "head", "meta", "title", "body", "main", "header", "nav", "h1", "h2", "h3",
     "h4", "p", "b", "br", "a", "section", "div", "svg", "rect", "text", "figure", "figcaption",
     "span", "article", "table", "tbody", "thead", "tr", "th", "td", "code", "dl", "dt", "dd", "ul",
-    "li", "input", "select", "option", "button", "footer", "colgroup", "col", NULL,
+    "li", "input", "select", "option", "button", "footer", "colgroup", "col", "details", "summary", NULL,
 };
 static const char *const attrs[] = {
     "class", "id", "href", "rel", "title", "data-v", "data-k", "data-num", "colspan",

@@ -17,6 +17,7 @@
 #include "../importer/nmapxml.h"
 #include "cmd.h"
 #include "judge.h"
+#include "record.h"
 
 static const char usage[] =
     "usage: unmask import nmap [options] FILE.xml...\n"
@@ -25,12 +26,14 @@ static const char usage[] =
     "network (docs/INVENTORY.md).\n"
     "\n"
     JUDGE_USAGE
+    RECORD_USAGE
     "\n"
     "Exit: 0 ok, 1 some files were malformed (the hosts before the problem were judged) or output\n"
     "failed, 2 usage, 3 knowledge errors, 4 --fail-on matched.\n";
 
 struct imp {
     struct judge *j;
+    struct recorder *rec;
     const char *file;
     long problems;
 };
@@ -52,15 +55,19 @@ static int on_host(void *ctx, const struct nmap_host *h)
         log_warn("%s:%ld: %zu observations beyond %d dropped", m->file, h->line, h->d->n_dropped,
                  OBS_MAX_PER_DEVICE);
     struct report_extra x = { .file = m->file, .row = h->line, .address = h->address, .mac = h->mac };
-    judge_device(m->j, h->d, &x, NULL);
+    struct verdict v;
+    judge_verdict(m->j, h->d, &v);
+    record_device(m->rec, h->d, &v, &x); /* recorded before it is written */
+    judge_write(m->j, h->d, &v, &x);
     return 0;
 }
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = { JUDGE_LONGOPTS, { NULL, 0, NULL, 0 } };
+    static const struct option opts[] = { JUDGE_LONGOPTS, RECORD_LONGOPTS, { NULL, 0, NULL, 0 } };
     struct judge_opts jo;
     judge_opts_init(&jo, "import", usage);
+    struct record_opts ro = { 0 };
     if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         fputs(usage, stdout);
         return EXIT_OK;
@@ -75,6 +82,8 @@ int cmd_import(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
+        if (record_opt(&ro, c, optarg))
+            continue;
         int rc = judge_opt(&jo, c, optarg, argv);
         if (rc == JUDGE_HELP_SHOWN)
             return EXIT_OK;
@@ -86,13 +95,27 @@ int cmd_import(int argc, char **argv)
         fputs("Try 'unmask import --help'.\n", stderr);
         return EXIT_USAGE;
     }
+    struct recorder rec;
     struct judge j;
-    int rc = judge_open(&j, &jo);
+    int rc = record_open(&rec, &ro);
     if (rc != EXIT_OK)
         return rc;
+    if ((rc = judge_open(&j, &jo)) != EXIT_OK) {
+        record_close(&rec, true);
+        return rc;
+    }
+    char input[1024] = "";
+    for (int i = optind; i < argc; i++) {
+        size_t l = strlen(input);
+        snprintf(input + l, sizeof input - l, "%s%s", l ? " " : "", argv[i]);
+    }
+    if (record_begin(&rec, "import", input, &j.k, knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
+        record_close(&rec, true);
+        return judge_close(&j, true);
+    }
     long problems = 0;
     for (int i = optind; i < argc; i++) {
-        struct imp m = { .j = &j, .file = strcmp(argv[i], "-") ? argv[i] : "<stdin>" };
+        struct imp m = { .j = &j, .rec = &rec, .file = strcmp(argv[i], "-") ? argv[i] : "<stdin>" };
         int fd = strcmp(argv[i], "-") ? open(argv[i], O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
         if (fd < 0) {
             log_error("%s: %s", argv[i], strerror(errno));
@@ -105,5 +128,6 @@ int cmd_import(int argc, char **argv)
             close(fd);
         problems += m.problems;
     }
-    return judge_close(&j, problems > 0);
+    bool rec_failed = record_close(&rec, problems > 0);
+    return judge_close(&j, problems > 0 || rec_failed);
 }

@@ -21,6 +21,7 @@
 #include "../inventory/inv.h"
 #include "cmd.h"
 #include "judge.h"
+#include "record.h"
 
 static const char usage[] =
     "usage: unmask inventory [options] FILE...\n"
@@ -33,6 +34,7 @@ static const char usage[] =
     "                         contract, order, uei, cage\n"
     "      --no-header        the first line is data (columns by number with --column)\n"
     JUDGE_USAGE
+    RECORD_USAGE
     "\n"
     "Exit: 0 ok, 1 some rows or files had problems (the rest was screened) or output failed,\n"
     "2 usage, 3 knowledge errors, 4 --fail-on matched.\n";
@@ -49,6 +51,7 @@ struct held {
 
 struct run {
     struct judge *j;
+    struct recorder *rec;
     const char *file;     /* as given, for messages and the report */
     const char *base;     /* its last path component, for device ids */
     bool no_header;
@@ -181,6 +184,7 @@ static void screen(struct run *r, long line, const struct inv_cell *cells, size_
             far.model = verdict.model;
         x.far = &far;
     }
+    record_device(r->rec, d, &verdict, &x); /* recorded before it is written */
     judge_write(r->j, d, &verdict, &x);
     r->rows++;
 }
@@ -263,7 +267,8 @@ static int on_record(void *ctx, long line, const struct inv_cell *cells, size_t 
 }
 
 /* Screens one file; returns false if it could not be read at all. */
-static bool screen_file(struct judge *j, const struct inv_reader *rd, const char *name,
+static bool screen_file(struct judge *j, struct recorder *rec, const struct inv_reader *rd,
+                        const char *name,
                         char *const *specs, size_t n_specs, bool no_header, long *problems)
 {
     FILE *fp = stdin;
@@ -275,7 +280,8 @@ static bool screen_file(struct judge *j, const struct inv_reader *rd, const char
             return false;
         }
     }
-    struct run r = { .j = j, .file = fp == stdin ? "<stdin>" : name, .no_header = no_header };
+    struct run r = { .j = j, .rec = rec, .file = fp == stdin ? "<stdin>" : name,
+                     .no_header = no_header };
     const char *slash = strrchr(r.file, '/');
     r.base = slash ? slash + 1 : r.file;
     columns_init(&r.cols);
@@ -307,6 +313,7 @@ int cmd_inventory(int argc, char **argv)
     enum { OPT_NO_HEADER = 0x2000 };
     static const struct option opts[] = {
         JUDGE_LONGOPTS,
+        RECORD_LONGOPTS,
         { "type", required_argument, NULL, 't' },
         { "column", required_argument, NULL, 'c' },
         { "no-header", no_argument, NULL, OPT_NO_HEADER },
@@ -314,6 +321,7 @@ int cmd_inventory(int argc, char **argv)
     };
     struct judge_opts jo;
     judge_opts_init(&jo, "inventory", usage);
+    struct record_opts ro = { 0 };
     const struct inv_reader *forced = NULL;
     bool no_header = false;
     char *specs[COLUMNS_MAX_OVERRIDES];
@@ -324,6 +332,8 @@ int cmd_inventory(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS "t:c:", opts, NULL)) != -1) {
+        if (record_opt(&ro, c, optarg))
+            continue;
         int r = judge_opt(&jo, c, optarg, argv);
         if (r == JUDGE_HELP_SHOWN)
             goto done;
@@ -358,16 +368,32 @@ int cmd_inventory(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    struct recorder rec;
     struct judge j;
-    rc = judge_open(&j, &jo);
-    if (rc != EXIT_OK)
+    if ((rc = record_open(&rec, &ro)) != EXIT_OK)
         goto done;
+    if ((rc = judge_open(&j, &jo)) != EXIT_OK) {
+        record_close(&rec, true);
+        goto done;
+    }
+    /* The run's input: the files, as given (cut to a sensible length). */
+    char input[1024] = "";
+    for (int i = optind; i < argc; i++) {
+        size_t l = strlen(input);
+        snprintf(input + l, sizeof input - l, "%s%s", l ? " " : "", argv[i]);
+    }
+    if (record_begin(&rec, "inventory", input, &j.k, knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
+        record_close(&rec, true);
+        rc = judge_close(&j, true);
+        goto done;
+    }
     long problems = 0;
     for (int i = optind; i < argc; i++) {
         const struct inv_reader *rd = forced ? forced : inv_reader_for_path(argv[i]);
-        screen_file(&j, rd, argv[i], specs, n_specs, no_header, &problems);
+        screen_file(&j, &rec, rd, argv[i], specs, n_specs, no_header, &problems);
     }
-    rc = judge_close(&j, problems > 0);
+    bool rec_failed = record_close(&rec, problems > 0);
+    rc = judge_close(&j, problems > 0 || rec_failed);
 done:
     columns_deinit(&check);
     return rc;

@@ -613,8 +613,12 @@ static void element_end(struct nx *x, const char *name, int depth)
 
 static bool declares_entities(struct nx *x)
 {
-    xmlDocPtr doc = xmlTextReaderCurrentDoc(x->r);
-    return doc && doc->intSubset && (doc->intSubset->entities || doc->intSubset->pentities);
+    /* Not xmlTextReaderCurrentDoc: that would make the reader keep (and leak) the document. */
+    xmlNodePtr n = xmlTextReaderCurrentNode(x->r);
+    if (!n || n->type != XML_DTD_NODE)
+        return false;
+    xmlDtdPtr dtd = (xmlDtdPtr)n;
+    return dtd->entities || dtd->pentities;
 }
 
 /* One pass over the input: creates the reader and walks the document. Returns UNMASK_OK, or

@@ -1,6 +1,6 @@
 unmask import nmap: hosts of an nmap XML scan, against the small fixed knowledge base.
 
-  $ export UNMASK_RULES=$TESTDIR/data/rules UNMASK_OUI_DIR=$TESTDIR/data/oui UNMASK_AS_OF=2026-11-27
+  $ export UNMASK_RULES=$TESTDIR/data/rules UNMASK_OUI_DIR=$TESTDIR/data/oui UNMASK_AS_OF=2026-11-27 UNMASK_DB=$PWD/unmask.db
   $ D=$TESTDIR/data/inventory
 
 scan.xml is cut off inside its third host: the error names the line where that host starts, the two

@@ -1,6 +1,6 @@
 unmask inventory: asset registers and purchase records, against the small fixed knowledge base.
 
-  $ export UNMASK_RULES=$TESTDIR/data/rules UNMASK_OUI_DIR=$TESTDIR/data/oui UNMASK_AS_OF=2026-11-27
+  $ export UNMASK_RULES=$TESTDIR/data/rules UNMASK_OUI_DIR=$TESTDIR/data/oui UNMASK_AS_OF=2026-11-27 UNMASK_DB=$PWD/unmask.db
   $ D=$TESTDIR/data/inventory
 
 Columns are found by their headers (Manufacturer, Model No., Item Description, MAC Address, ...). A

@@ -9,7 +9,7 @@ set -eu
 UNMASK=${UNMASK:-build/release/unmask}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export UNMASK_AS_OF=2026-11-27
+export UNMASK_AS_OF=2026-11-27 UNMASK_DB="$tmp/unmask.db"
 passed=0
 failed=0
 

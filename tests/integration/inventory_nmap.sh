@@ -14,7 +14,7 @@ fx=$here/fixtures/nmap
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
-export UNMASK_AS_OF=2026-11-27
+export UNMASK_AS_OF=2026-11-27 UNMASK_DB="$tmp/unmask.db"
 status=0
 
 # check FILE EXPECT...: EXPECT is ADDRESS=VERDICT:MAKER for each host, in order.

@@ -122,6 +122,7 @@ demo: all
 bench: all
 	bench/identify_bench.sh $(BIN)
 	bench/inventory_bench.sh $(BIN)
+	bench/lab_bench.sh $(BIN)
 
 fuzz: $(LIBFUZZER_BIN)
 

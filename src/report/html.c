@@ -205,7 +205,8 @@ static const char *const CSS[] = {
     "details.obs{margin:8px 0}details.obs summary{cursor:pointer;color:var(--mute);font-size:12.5px}"
     ".obs td{font-size:12px}"
     ".ev ul.src{margin:0;padding-left:16px}.src li{overflow-wrap:anywhere}"
-    ".lists ul{margin:2px 0;padding-left:18px}.lists li{margin:2px 0}.q{color:var(--mute);font-size:12px}"
+    ".lists{font-size:13px;margin:6px 0}.list ul{margin:2px 0 14px;padding-left:18px}"
+    ".list li{margin:3px 0}.q{color:var(--mute);font-size:12px}"
     "footer{margin-top:40px;color:var(--mute);font-size:12px;border-top:1px solid var(--line);"
     "padding-top:10px}"
     "a{color:#1d4ed8}"
@@ -280,6 +281,7 @@ struct html_state {
     FILE *rows, *ev;         /* temporary: table rows, evidence sections */
     struct sbuf b;           /* one device's markup */
     long *per_maker;         /* devices per maker index; [n_makers]: no maker */
+    bool *lists_used;        /* per maker index: its lists are referenced (the appendix shows them) */
     struct far_item *far;
     size_t n_far;
     long far_overflow;       /* covered devices beyond HTML_MAX_FAR_ITEMS products */
@@ -394,6 +396,7 @@ static int html_begin(struct report_ctx *ctx)
     s->rows = tmpfile();
     s->ev = tmpfile();
     s->per_maker = xcalloc(ctx->kb->n_makers + 1, sizeof *s->per_maker);
+    s->lists_used = xcalloc(ctx->kb->n_makers + 1, sizeof *s->lists_used);
     s->far = xcalloc(HTML_MAX_FAR_ITEMS, sizeof *s->far);
     sbuf_init(&s->b, HTML_DEVICE_CAP);
     now_iso(s->generated);
@@ -424,7 +427,7 @@ static int html_begin(struct report_ctx *ctx)
     meta_line(b, m, s->generated);
     sbuf_adds(b, "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#far\">FAR "
                  "52.204-25(d) report</a><a href=\"#list\">Devices</a><a href=\"#evidence\">"
-                 "Evidence</a></nav>\n</header>\n");
+                 "Evidence</a><a href=\"#lists\">Lists</a></nav>\n</header>\n");
     return flush_to(b, ctx->out);
 }
 
@@ -643,28 +646,91 @@ static void all_observations(struct sbuf *b, const struct device *d)
     sbuf_adds(b, "</details>");
 }
 
-static void maker_lists(struct sbuf *b, const struct kb *kb, int maker)
+/* The lists that name the maker, with their dates, in one line; each links to the appendix that
+ * gives the list's full name, authority and the purpose it names the maker for. */
+static void maker_lists(struct sbuf *b, const struct kb *kb, int maker, bool *used)
 {
     const struct kb_maker *m = &kb->makers[maker];
     if (!m->covered || !m->n_on)
         return;
-    sbuf_adds(b, "<div class=\"lists\"><h4>Lists that name ");
+    used[maker] = true;
+    sbuf_adds(b, "<p class=\"lists\">");
     esc(b, m->name);
-    sbuf_adds(b, "</h4><ul>");
+    sbuf_adds(b, " is named by ");
     for (size_t i = 0; i < m->n_on; i++) {
         const struct kb_on *on = &m->on[i];
-        sbuf_adds(b, "<li><b>");
-        esc(b, on->list >= 0 ? kb->lists[on->list].name : on->list_id);
-        sbuf_adds(b, "</b>, since ");
-        esc(b, on->date_text);
-        if (on->qualifier) {
-            sbuf_adds(b, "<br><span class=\"q\">");
-            esc(b, on->qualifier);
-            sbuf_adds(b, "</span>");
+        const struct kb_list *l = on->list >= 0 ? &kb->lists[on->list] : NULL;
+        sbuf_adds(b, i ? (i + 1 == m->n_on ? " and " : ", ") : "");
+        if (l) {
+            sbuf_adds(b, "<a href=\"#list-");
+            esc(b, l->id);
+            sbuf_adds(b, "\">");
+            esc(b, l->short_name ? l->short_name : l->name);
+            sbuf_adds(b, "</a>");
+        } else {
+            esc(b, on->list_id);
         }
-        sbuf_adds(b, "</li>");
+        sbuf_adds(b, " (since ");
+        esc(b, on->date_text);
+        sbuf_adds(b, ")");
     }
-    sbuf_adds(b, "</ul></div>");
+    sbuf_adds(b, ".</p>");
+}
+
+/* The appendix: each list that names a maker of this report, once, with what it says of each. */
+static void lists_appendix(struct sbuf *b, const struct kb *kb, const bool *used)
+{
+    bool any = false;
+    for (size_t m = 0; m < kb->n_makers; m++)
+        any |= used[m];
+    if (!any)
+        return;
+    sbuf_adds(b, "<section id=\"lists\"><h2>The lists</h2><p class=\"q\">Each list that names a "
+                 "maker found in this report, and the purpose it names the maker for.</p>");
+    for (size_t i = 0; i < kb->n_lists; i++) {
+        const struct kb_list *l = &kb->lists[i];
+        bool named = false;
+        for (size_t m = 0; m < kb->n_makers && !named; m++)
+            for (size_t k = 0; used[m] && k < kb->makers[m].n_on; k++)
+                named |= kb->makers[m].on[k].list == (int)i;
+        if (!named)
+            continue;
+        sbuf_adds(b, "<div class=\"list\" id=\"list-");
+        esc(b, l->id);
+        sbuf_adds(b, "\"><h3>");
+        esc(b, l->name);
+        sbuf_adds(b, "</h3><p class=\"q\">");
+        if (l->authority) {
+            esc(b, l->authority);
+            sbuf_adds(b, ". ");
+        }
+        if (l->url && (!strncmp(l->url, "https://", 8) || !strncmp(l->url, "http://", 7))) {
+            size_t end = strcspn(l->url, " \t\"'<>`\\");
+            sbuf_adds(b, "<a rel=\"noreferrer noopener\" href=\"");
+            html_escape(b, l->url, end, 0);
+            sbuf_adds(b, "\">");
+            html_escape(b, l->url, end, 0);
+            sbuf_adds(b, "</a>");
+        }
+        sbuf_adds(b, "</p><ul>");
+        for (size_t m = 0; m < kb->n_makers; m++)
+            for (size_t k = 0; used[m] && k < kb->makers[m].n_on; k++) {
+                const struct kb_on *on = &kb->makers[m].on[k];
+                if (on->list != (int)i)
+                    continue;
+                sbuf_adds(b, "<li><b>");
+                esc(b, kb->makers[m].name);
+                sbuf_adds(b, "</b> since ");
+                esc(b, on->date_text);
+                if (on->qualifier) {
+                    sbuf_adds(b, ": ");
+                    esc(b, on->qualifier);
+                }
+                sbuf_adds(b, "</li>");
+            }
+        sbuf_adds(b, "</ul></div>");
+    }
+    sbuf_adds(b, "</section>\n");
 }
 
 static void kv(struct sbuf *b, const char *k, const char *v, size_t max_chars)
@@ -765,9 +831,9 @@ static int html_device(struct report_ctx *ctx, const struct device *d, const str
     evidence_table(b, kb, d, v);
     all_observations(b, d);
     if (v->maker >= 0 && v->kind != V_CLEAR)
-        maker_lists(b, kb, v->maker);
+        maker_lists(b, kb, v->maker, s->lists_used);
     if (v->conflict_maker >= 0 && v->conflict_maker != v->maker)
-        maker_lists(b, kb, v->conflict_maker);
+        maker_lists(b, kb, v->conflict_maker, s->lists_used);
     sbuf_adds(b, "</section>\n");
     return flush_to(b, s->ev);
 }
@@ -1052,6 +1118,7 @@ static void state_free(struct html_state *s)
     }
     free(s->far);
     free(s->per_maker);
+    free(s->lists_used);
     if (s->rows)
         fclose(s->rows);
     if (s->ev)
@@ -1102,7 +1169,9 @@ static int html_end(struct report_ctx *ctx)
                  "rule that read each one and that rule's public sources.</p>\n");
     if (flush_to(b, out) < 0 || copy_file(s->ev, out) < 0)
         rc = -1;
-    sbuf_adds(b, "</section>\n<footer><p>Generated by unmask on ");
+    sbuf_adds(b, "</section>\n");
+    lists_appendix(b, ctx->kb, s->lists_used);
+    sbuf_adds(b, "<footer><p>Generated by unmask on ");
     esc(b, s->generated);
     if (s->meta && s->meta->rules) {
         sbuf_adds(b, " with the knowledge in <span class=\"v mono\">");

@@ -241,7 +241,10 @@ TEST(page_from_hostile_devices)
     CHECK_CONTAINS(page, "within one business day");
     /* The evidence chain names its rule, the sources and the list with its date. */
     CHECK_CONTAINS(page, "<code>hik-webs</code>");
-    CHECK_CONTAINS(page, "FCC &lt;i&gt;Covered&lt;/i&gt; List</b>, since 2021-03-12");
+    CHECK_CONTAINS(page, "Hik is named by <a href=\"#list-fcc\">the FCC list</a> (since 2021-03-12).");
+    CHECK_EQ_INT(count(page, "<div class=\"list\" id=\"list-fcc\"><h3>FCC &lt;i&gt;Covered&lt;/i&gt; "
+                             "List</h3>"), 1); /* the appendix names each list once */
+    CHECK_CONTAINS(page, "<li><b>Hik</b> since 2021-03-12: video &amp; &lt;surveillance&gt;</li>");
     CHECK_CONTAINS(page, "<a rel=\"noreferrer noopener\" href=\"https://example.org/a\">https://example.org/a"
                          "</a>&quot;onmouseover=alert(1)</li>");
     free(page);

@@ -59,13 +59,13 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-# The store's schema is a plain SQL file compiled into the program (xxd -i), so nothing is installed
-# beside the binary (docs/STORE.md).
-$(O)/src/store/schema_sql.h: src/store/schema.sql
+# The store's schema and migrations are plain SQL files compiled into the program (xxd -i), so
+# nothing is installed beside the binary (docs/STORE.md): src/store/NAME.sql becomes NAME_sql[].
+$(O)/src/store/%_sql.h: src/store/%.sql
 	@mkdir -p $(dir $@)
-	{ echo 'static const unsigned char schema_sql[] = {'; xxd -i < $<; echo '};'; } > $@.tmp
+	{ echo 'static const unsigned char $*_sql[] = {'; xxd -i < $<; echo '};'; } > $@.tmp
 	mv $@.tmp $@
-$(O)/src/store/store.o: $(O)/src/store/schema_sql.h
+$(O)/src/store/store.o: $(patsubst src/store/%.sql,$(O)/src/store/%_sql.h,$(wildcard src/store/*.sql))
 $(O)/src/store/store.o: CFLAGS += -I$(O)/src/store
 
 $(LIB): $(LIB_OBJ)

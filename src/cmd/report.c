@@ -83,6 +83,32 @@ struct emit {
     long changed; /* judged differently from the recorded verdict */
 };
 
+/* A record's open ports (store_row.ports, "80/tcp:http 554/tcp:rtsp") as report_port entries. */
+#define REPORT_MAX_PORTS 256
+struct ports_buf {
+    struct report_port p[REPORT_MAX_PORTS];
+    char text[8192];
+};
+
+static size_t parse_ports(const char *s, struct ports_buf *pb)
+{
+    size_t n = 0;
+    if (!s)
+        return 0;
+    snprintf(pb->text, sizeof pb->text, "%s", s);
+    char *save = NULL;
+    for (char *t = strtok_r(pb->text, " ", &save); t && n < REPORT_MAX_PORTS;
+         t = strtok_r(NULL, " ", &save)) {
+        char *slash = strchr(t, '/'), *colon = slash ? strchr(slash, ':') : NULL, *end;
+        long port = strtol(t, &end, 10);
+        if (!colon || end != slash || port < 0 || port > 65535)
+            continue;
+        *slash = *colon = '\0';
+        pb->p[n++] = (struct report_port){ .port = (int)port, .proto = slash + 1, .service = colon + 1 };
+    }
+    return n;
+}
+
 static bool differs(const char *a, const char *b)
 {
     return (!a) != (!b) || (a && strcmp(a, b));
@@ -102,8 +128,10 @@ static int emit_device(void *arg, const struct store_row *r, struct device *d)
                  r->verdict ? r->verdict : "-", r->maker ? r->maker : "-",
                  verdict_kind_name(v.kind), maker ? maker : "-");
     }
+    static struct ports_buf pb;
     struct report_extra x = { .file = r->file, .row = r->row, .address = r->address,
-                              .mac = r->mac, .far = r->has_far ? &r->far : NULL };
+                              .mac = r->mac, .far = r->has_far ? &r->far : NULL, .ports = pb.p,
+                              .n_ports = parse_ports(r->ports, &pb) };
     if (!em->write_failed && em->w->device(em->ctx, d, &v, &x) != 0)
         em->write_failed = true;
     return 0;

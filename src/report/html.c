@@ -819,6 +819,16 @@ static int html_device(struct report_ctx *ctx, const struct device *d, const str
     if (x) {
         kv(b, "Address", x->address, HTML_FIELD_CHARS);
         kv(b, "MAC", x->mac, HTML_FIELD_CHARS);
+        if (x->n_ports) {
+            sbuf_adds(b, "<dt>Open ports</dt><dd class=\"mono\">");
+            for (size_t i = 0; i < x->n_ports; i++) {
+                sbuf_printf(b, "%s%d/", i ? ", " : "", x->ports[i].port);
+                escn(b, x->ports[i].proto ? x->ports[i].proto : "tcp", HTML_CELL_CHARS);
+                sbuf_adds(b, " ");
+                escn(b, x->ports[i].service ? x->ports[i].service : "unknown", HTML_CELL_CHARS);
+            }
+            sbuf_adds(b, "</dd>");
+        }
         kv(b, "From file", x->file, HTML_FIELD_CHARS);
         if (x->row > 0)
             sbuf_printf(b, "<dt>Row</dt><dd>%ld</dd>", x->row);

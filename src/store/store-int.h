@@ -24,6 +24,7 @@ struct store {
     long long run;
     const struct kb *kb;
     struct sbuf evidence; /* one record's evidence text */
+    struct sbuf ports;    /* one record's open ports */
     void *md;     /* EVP_MD_CTX for observation digests */
 };
 

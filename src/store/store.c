@@ -26,14 +26,17 @@
 #include "../core/err.h"
 #include "../core/xalloc.h"
 
-#include "schema_sql.h" /* static const unsigned char schema_sql[]: generated from schema.sql */
+/* static const unsigned char NAME_sql[], generated from src/store/NAME.sql (see the Makefile) */
+#include "migrate2_sql.h"
+#include "schema_sql.h"
 
 /* Migrations: entry i upgrades a database from user_version i to i + 1. */
 static const struct {
     const unsigned char *sql;
     size_t len;
 } migrations[STORE_SCHEMA_VERSION] = {
-    { schema_sql, sizeof schema_sql },
+    { schema_sql, sizeof schema_sql },     /* 0 -> 1: the tables */
+    { migrate2_sql, sizeof migrate2_sql }, /* 1 -> 2: records.ports */
 };
 
 #define BUSY_TIMEOUT_MS 10000
@@ -79,8 +82,8 @@ static const char SQL_RECORD_INSERT[] =
     "INSERT INTO records (run_id, device_id, name, address, mac, file, row, obs_set, n_dropped, "
     "verdict, maker, brand, model, firmware, serial, confidence, explanation, evidence, "
     "far_contract, far_order, far_supplier, far_uei, far_cage, far_brand, far_model, "
-    "far_description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)";
+    "far_description, ports) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
 
 /* ---- small helpers ---------------------------------------------------------------------------- */
 
@@ -340,6 +343,7 @@ int store_open(const char *path, int flags, struct store **out)
     if ((rc = migrate(st)) < 0)
         return rc;
     sbuf_init(&st->evidence, STORE_MAX_EVIDENCE);
+    sbuf_init(&st->ports, STORE_MAX_EVIDENCE);
     st->md = EVP_MD_CTX_new();
     if (!st->md) {
         snprintf(st->errmsg, sizeof st->errmsg, "out of memory");
@@ -357,6 +361,8 @@ void store_close(struct store *st)
     sqlite3_close(st->db);
     if (st->evidence.p)
         sbuf_deinit(&st->evidence);
+    if (st->ports.p)
+        sbuf_deinit(&st->ports);
     EVP_MD_CTX_free(st->md);
     free(st);
 }
@@ -708,6 +714,25 @@ static void evidence_text(struct sbuf *b, const struct kb *kb, const struct devi
     }
 }
 
+/* Appends s with the characters that separate items and fields (space, '/', ':') replaced. */
+static void add_token(struct sbuf *b, const char *s)
+{
+    for (; s && *s; s++)
+        sbuf_addc(b, *s == ' ' || *s == '/' || *s == ':' || (unsigned char)*s < 0x20 ? '_' : *s);
+}
+
+/* The scan's open ports in the compact form of migrate2.sql: PORT/PROTO:SERVICE, space-separated. */
+static void ports_text(struct sbuf *b, const struct report_extra *x)
+{
+    sbuf_reset(b);
+    for (size_t i = 0; i < x->n_ports; i++) {
+        sbuf_printf(b, "%s%d/", i ? " " : "", x->ports[i].port);
+        add_token(b, x->ports[i].proto ? x->ports[i].proto : "tcp");
+        sbuf_addc(b, ':');
+        add_token(b, x->ports[i].service ? x->ports[i].service : "unknown");
+    }
+}
+
 static const char *nonempty(const char *s)
 {
     return s && *s ? s : NULL;
@@ -770,6 +795,10 @@ int store_record(struct store *st, long long run_id, const struct device *d, con
                             far->brand, far->model, far->description };
         for (int i = 0; i < 8; i++)
             store_bind_text(s, 19 + i, f[i]);
+    }
+    if (x && x->n_ports) {
+        ports_text(&st->ports, x);
+        sqlite3_bind_text(s, 27, st->ports.p, (int)st->ports.len, SQLITE_STATIC);
     }
     if ((rc = step_done(st, s, "store record")) < 0)
         goto fail;

@@ -32,7 +32,7 @@
 #include "../report/report.h"
 
 /* The schema version this build reads and writes (PRAGMA user_version). */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -101,6 +101,7 @@ struct store_row {
     const char *explanation;  /* the verdict's sentence, as decided then */
     const char *evidence;     /* what decided it, in the compact form of docs/STORE.md */
     struct report_far far;    /* the record's FAR 52.204-25(d) fields (members NULL when absent) */
+    const char *ports;        /* scan: open ports, "80/tcp:http 554/tcp:rtsp"; NULL when absent */
     bool has_far;             /* any member of far is set */
 };
 

@@ -12,8 +12,8 @@
     ".row, " c ".verdict, " c ".maker, " c ".brand, " c ".model, " c ".firmware, " c ".serial, " c \
     ".confidence, " r ".started, " c ".explanation, " c ".evidence, " c ".far_contract, " c     \
     ".far_order, " c ".far_supplier, " c ".far_uei, " c ".far_cage, " c ".far_brand, " c         \
-    ".far_model, " c ".far_description"
-#define ROW_NCOLS 26
+    ".far_model, " c ".far_description, " c ".ports"
+#define ROW_NCOLS 27
 
 static const char SQL_READ_BEGIN[] = "BEGIN";
 static const char SQL_READ_END[] = "COMMIT";
@@ -90,6 +90,7 @@ static void row_read(sqlite3_stmt *s, int base, struct store_row *r)
     for (int i = 0; i < 8; i++)
         if ((*far[i] = col(s, base + 18 + i)) != NULL)
             r->has_far = true;
+    r->ports = col(s, base + 26);
 }
 
 static int read_begin(struct store *st)

@@ -370,6 +370,67 @@ TEST(run_devices_rebuild)
     teardown();
 }
 
+static int on_ports(void *ctx, const struct store_row *r, struct device *d)
+{
+    (void)d;
+    struct seen *s = ctx;
+    size_t l = strlen(s->text);
+    snprintf(s->text + l, sizeof s->text - l, "%s=%s|", r->name, r->ports ? r->ports : "-");
+    return 0;
+}
+
+/* A database written by the first release (schema 1) is migrated in place, its records kept, and
+ * what schema 2 added (the scan's ports) is recorded from then on. */
+TEST(migrate_from_version_1)
+{
+    setup();
+    FILE *f = fopen("src/store/schema.sql", "r"); /* make check runs from the source tree */
+    if (!f) {
+        printf("SKIP: migrate_from_version_1: src/store/schema.sql not found from here\n");
+        teardown();
+        return;
+    }
+    static char v1[16384];
+    size_t n = fread(v1, 1, sizeof v1 - 1, f);
+    fclose(f);
+    v1[n] = '\0';
+    char dbdir[160];
+    snprintf(dbdir, sizeof dbdir, "%s/a", dir);
+    mkdir(dbdir, 0700);
+    snprintf(dbdir, sizeof dbdir, "%s/a/b", dir);
+    mkdir(dbdir, 0700);
+    sql_exec(v1);
+    sql_exec("PRAGMA user_version = 1;"
+             "INSERT INTO runs (id, source, started, finished, status) VALUES "
+             "(1, 'scan', '2026-01-01T00:00:00Z', '2026-01-01T00:01:00Z', 'complete');"
+             "INSERT INTO devices (id, address, name, first_run, last_run) VALUES "
+             "(1, '192.0.2.5', 'old', 1, 1);"
+             "INSERT INTO obs_sets (id, digest, n) VALUES (1, x'00', 0);"
+             "INSERT INTO records (run_id, device_id, name, obs_set, verdict, confidence, "
+             "explanation, evidence) VALUES (1, 1, 'old', 1, 'unknown', 0, 'x', '');");
+    struct store *st;
+    REQUIRE(store_open(path, 0, &st) == UNMASK_OK);
+    CHECK_EQ_INT(sql_int("PRAGMA user_version"), 2);
+    long long run = begin(st, "scan");
+    static const struct report_port ports[] = { { 80, "tcp", "http" }, { 37020, "udp", "sadp" },
+                                                { 8000, "tcp", "odd service:/x" } };
+    struct report_extra x = { .address = "192.0.2.5", .ports = ports, .n_ports = 3 };
+    device("new", "http.server", "Hik-Webs/1.0", NULL);
+    record(st, run, &x);
+    CHECK_EQ_INT(store_end_run(st, run, STORE_RUN_COMPLETE), UNMASK_OK);
+    struct seen s = { 0 };
+    struct device d;
+    obs_device_init(&d);
+    CHECK_EQ_INT(store_run_devices(st, 1, &d, on_ports, &s), UNMASK_OK);
+    CHECK_EQ_INT(store_run_devices(st, run, &d, on_ports, &s), UNMASK_OK);
+    CHECK_EQ_STR(s.text, "old=-|new=80/tcp:http 37020/udp:sadp 8000/tcp:odd_service__x|");
+    obs_device_deinit(&d);
+    store_close(st);
+    /* the same device (by address), now seen twice */
+    CHECK_EQ_INT(sql_int("SELECT count(*) FROM devices"), 1);
+    teardown();
+}
+
 TEST(misuse)
 {
     setup();
@@ -439,5 +500,6 @@ TEST(default_path)
 }
 
 HARNESS_MAIN(T(create_and_migrate), T(newer_schema_and_not_a_database), T(identity_across_runs),
-             T(runs_diff_and_last_runs), T(run_devices_rebuild), T(misuse), T(mac_normalise),
+             T(runs_diff_and_last_runs), T(run_devices_rebuild), T(migrate_from_version_1), T(misuse),
+             T(mac_normalise),
              T(default_path))

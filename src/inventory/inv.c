@@ -1,6 +1,7 @@
 /* inv.c: the inventory reader registry (see inv.h). */
 #include "inv.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -41,4 +42,13 @@ const struct inv_reader *inv_reader_for_path(const char *path)
     return &inv_reader_csv;
 }
 
-const char *inv_reader_names(void) { return "csv, tsv"; }
+const char *inv_reader_names(void)
+{
+    static char names[128];
+    if (!names[0])
+        for (size_t i = 0; i < sizeof readers / sizeof *readers; i++) {
+            size_t l = strlen(names);
+            snprintf(names + l, sizeof names - l, "%s%s", i ? ", " : "", readers[i]->name);
+        }
+    return names;
+}

@@ -108,13 +108,36 @@ static int parse_u(const char *what, const char *s, unsigned long long max, unsi
     return 0;
 }
 
+/* The open ports of a personality (its own and its bases', the nearest declaration winning) as
+ * "80,443" into buf. */
+static void ports(const struct lab_pers *p, bool udp, char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned port = 1; port < 65536; port++) {
+        enum lab_svc s = lab_pers_svc(p, udp, (uint16_t)port);
+        if (s == LAB_SVC_NONE)
+            continue;
+        int n = snprintf(buf + len, cap - len, "%s%u", len ? "," : "", port);
+        if (n < 0 || (size_t)n >= cap - len)
+            break;
+        len += (size_t)n;
+    }
+    if (!len)
+        snprintf(buf, cap, "-");
+}
+
 static void list(const struct lab_set *set)
 {
-    printf("%-26s %-10s %-12s %6s  %s\n", "PERSONALITY", "MAKER", "VERDICT", "WEIGHT", "TITLE");
+    printf("%-20s %-13s %-11s %6s  %-28s %-22s %s\n", "PERSONALITY", "MAKER", "VERDICT", "WEIGHT",
+           "TCP", "UDP", "TITLE");
     for (size_t i = 0; i < set->n_pers; i++) {
         const struct lab_pers *p = &set->pers[i];
-        printf("%-26s %-10s %-12s %6u  %s%s\n", p->name, p->maker ? p->maker : "-", p->verdict,
-               p->weight, p->hostile ? "[hostile] " : "", p->title);
+        char tcp[256], udp[256];
+        ports(p, false, tcp, sizeof tcp);
+        ports(p, true, udp, sizeof udp);
+        printf("%-20s %-13s %-11s %6u  %-28s %-22s %s%s\n", p->name, p->maker ? p->maker : "-",
+               p->verdict, p->weight, tcp, udp, p->hostile ? "[hostile] " : "", p->title);
     }
 }
 

@@ -45,6 +45,7 @@ struct rd {
     struct csv_parser p;
     const struct inv_sink *sink;
     unsigned char delim;
+    char eol;           /* the line terminator: '\n', or '\r' for CR-only files */
     bool fast;          /* split simple lines without libcsv (fast_line) */
     bool stop;          /* the sink asked to stop */
 
@@ -221,7 +222,7 @@ static bool is_blank(const struct rd *r, char c) { return c == ' ' || (c == '\t'
  * unquoted cell, a '\r' line break) returns false with nothing delivered, and libcsv reads the line. */
 static bool fast_line(struct rd *r, const char *s, size_t n)
 {
-    size_t len = n - 1; /* without '\n' */
+    size_t len = n - 1; /* without the terminator */
     if (len && s[len - 1] == '\r')
         len--;
     if (memchr(s, '\r', len))
@@ -334,7 +335,7 @@ static unsigned char sniff_delim(const char *s, size_t n)
 {
     size_t comma = 0, semi = 0, tab = 0;
     bool q = false;
-    for (size_t i = 0; i < n && s[i] != '\n'; i++) {
+    for (size_t i = 0; i < n && s[i] != '\n' && s[i] != '\r'; i++) {
         if (s[i] == '"')
             q = !q;
         else if (!q)
@@ -364,6 +365,11 @@ int invcsv_read(FILE *fp, const struct inv_sink *sink, int force_delim, bool fas
     if (len >= 3 && !memcmp(blk, "\xEF\xBB\xBF", 3))
         pos = 3;
     r.delim = force_delim ? (unsigned char)force_delim : sniff_delim(blk + pos, len - pos);
+    /* Lines end with '\n' ("\r\n" too), or with a lone '\r' in files that have no '\n' at all in
+     * their first block (Excel for Mac's "Macintosh Comma Separated"). */
+    r.eol = '\n';
+    if (!memchr(blk, '\n', len) && memchr(blk, '\r', len))
+        r.eol = '\r';
     parser_init(&r);
     for (;;) {
         if (r.stop)
@@ -373,7 +379,7 @@ int invcsv_read(FILE *fp, const struct inv_sink *sink, int force_delim, bool fas
              * before feed(), so that a recovery inside it keeps only what is still unfed. */
             const char *s = r.replay + r.replay_pos;
             size_t rem = r.replay_len - r.replay_pos;
-            const char *nl = memchr(s, '\n', rem);
+            const char *nl = memchr(s, r.eol, rem);
             size_t k = nl ? (size_t)(nl - s) + 1 : rem;
             r.replay_pos += k;
             feed(&r, s, k, nl != NULL);
@@ -381,7 +387,7 @@ int invcsv_read(FILE *fp, const struct inv_sink *sink, int force_delim, bool fas
         }
         if (pos < len) {
             const char *s = blk + pos;
-            const char *nl = memchr(s, '\n', len - pos);
+            const char *nl = memchr(s, r.eol, len - pos);
             size_t k = nl ? (size_t)(nl - s) + 1 : len - pos;
             pos += k;
             feed(&r, s, k, nl != NULL);

@@ -79,8 +79,8 @@ static void run(const uint8_t *data, size_t size, int delim, bool fast, struct t
     memset(t, 0, sizeof *t);
     t->h = 1469598103934665603ULL;
     t->max_line = 1;
-    for (size_t i = 0; i < size; i++)
-        t->max_line += data[i] == '\n';
+    for (size_t i = 0; i < size; i++) /* an upper bound: CR-only files count '\r' as line ends */
+        t->max_line += data[i] == '\n' || data[i] == '\r';
     columns_init(&t->cols);
     char err[128];
     columns_override(&t->cols, "serial=S/N", err, sizeof err);

@@ -89,6 +89,7 @@ static const struct csv_case good[] = {
     { "12\" monitor,x\n", 0, "L1:12\" monitor|x\n" },             /* stray quote kept (lenient) */
     { "a\rb\n", 0, "L1:a\nL1:b\n" },                              /* bare CR ends a record */
     { "   \n  ,\n", 0, "L2:|\n" },
+    { "a,b\r1,\"x, y\"\r\r2,3\r", 0, "L1:a|b\nL2:1|x, y\nL4:2|3\n" }, /* CR-only lines (Mac) */
 };
 
 static const struct csv_case bad[] = {

@@ -1,11 +1,14 @@
 /* lab.c: `unmask lab`: serves a network of simulated devices on loopback (docs/LAB.md). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <linux/nsfs.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,13 +32,14 @@ static const char usage[] =
     "  --mix NAME=W,...     weights of personalities (default: each file's own weight)\n"
     "  --personality NAME   serve only this personality (or NAME,NAME,... in equal shares)\n"
     "  --truth FILE         write the ground truth as JSON Lines, one device a line\n"
+    "  --truth-only         write the truth and exit without serving (to set up interfaces first)\n"
     "  --pidfile FILE       write the process id there while serving\n"
     "  --ready-file FILE    write the ready line there once every port is bound\n"
     "  --list               list the personalities and exit\n"
     "  --check              load and check the personality files and exit\n"
     "  --personalities DIR  personality files (default: the shipped lab/personalities)\n"
     "  --all-interfaces     serve on every interface and join the discovery multicast groups;\n"
-    "                       refused unless the lab runs in its own network namespace\n"
+    "                       refused unless the lab runs in a network namespace of its own\n"
     "  --idle-ms N          close idle connections after N ms (default 30000)\n"
     "  -h, --help           this help\n"
     "\n"
@@ -86,9 +90,23 @@ static const char *personalities_path(const char *opt)
     return UNMASK_DATADIR "/lab/personalities";
 }
 
-/* True only when this process provably runs in another network namespace than init's. */
+/* True only when this process provably runs in another network namespace than init's: either its
+ * network namespace is owned by a user namespace other than the initial one (so it was made inside
+ * `unshare -rn` and cannot be the machine's), or, for root, it differs from init's (ip netns exec). */
 static bool in_private_netns(void)
 {
+    int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    int ufd = ioctl(fd, NS_GET_USERNS);
+    close(fd);
+    if (ufd >= 0) {
+        struct stat st;
+        bool ok = fstat(ufd, &st) == 0 && st.st_ino != 0xEFFFFFFDu; /* PROC_USER_INIT_INO */
+        close(ufd);
+        if (ok)
+            return true;
+    }
     struct stat self, init;
     if (stat("/proc/self/ns/net", &self) != 0 || stat("/proc/1/ns/net", &init) != 0)
         return false;
@@ -144,7 +162,7 @@ static void list(const struct lab_set *set)
 int cmd_lab(int argc, char **argv)
 {
     enum { O_BASE = 256, O_HOSTS, O_SEED, O_MIX, O_PERS, O_TRUTH, O_PID, O_READY, O_LIST, O_CHECK,
-           O_DIR, O_ALL, O_IDLE };
+           O_DIR, O_ALL, O_IDLE, O_TRUTH_ONLY };
     static const struct option opts[] = {
         { "base", required_argument, NULL, O_BASE },
         { "hosts", required_argument, NULL, O_HOSTS },
@@ -152,6 +170,7 @@ int cmd_lab(int argc, char **argv)
         { "mix", required_argument, NULL, O_MIX },
         { "personality", required_argument, NULL, O_PERS },
         { "truth", required_argument, NULL, O_TRUTH },
+        { "truth-only", no_argument, NULL, O_TRUTH_ONLY },
         { "pidfile", required_argument, NULL, O_PID },
         { "ready-file", required_argument, NULL, O_READY },
         { "list", no_argument, NULL, O_LIST },
@@ -166,7 +185,7 @@ int cmd_lab(int argc, char **argv)
     inet_pton(AF_INET, "127.77.0.1", &o.base);
     o.base = ntohl(o.base);
     const char *truth = NULL, *dir = NULL;
-    bool do_list = false, do_check = false;
+    bool do_list = false, do_check = false, truth_only = false;
     unsigned long long v;
     int c;
     optind = 1;
@@ -195,6 +214,7 @@ int cmd_lab(int argc, char **argv)
         case O_MIX: o.mix = optarg; break;
         case O_PERS: o.only = optarg; break;
         case O_TRUTH: truth = optarg; break;
+        case O_TRUTH_ONLY: truth_only = true; break;
         case O_PID: o.pidfile = optarg; break;
         case O_READY: o.ready_file = optarg; break;
         case O_LIST: do_list = true; break;
@@ -219,7 +239,7 @@ int cmd_lab(int argc, char **argv)
         fputs("Try 'unmask lab --help'.\n", stderr);
         return EXIT_USAGE;
     }
-    if (o.all_ifaces && !in_private_netns()) {
+    if (o.all_ifaces && !truth_only && !in_private_netns()) {
         log_error("lab: --all-interfaces serves on real interfaces: only inside a network namespace "
                   "of its own (ip netns exec ...), which this process is not in");
         return EXIT_USAGE;
@@ -259,7 +279,11 @@ int cmd_lab(int argc, char **argv)
         if (f && fclose(f) != 0)
             rc = EXIT_RUNTIME;
     }
-    if (rc == EXIT_OK && lab_serve(lab) != 0)
+    if (truth_only && !truth) {
+        log_error("lab: --truth-only needs --truth FILE");
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK && !truth_only && lab_serve(lab) != 0)
         rc = EXIT_RUNTIME;
     lab_free(lab);
     lab_set_deinit(&set);

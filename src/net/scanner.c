@@ -818,8 +818,15 @@ static void job_start(struct scanner *s, struct host *h, struct job *j)
             conn_end(c, OUT_NEXT_PROBE);
             return;
         }
-        /* A full send buffer looks like a lost datagram: the timeout retries it. */
-        (void)!sendto(fd, s->scratch, (size_t)n, 0, (struct sockaddr *)&ss, sl);
+        /* An unconnected socket reports a pending ICMP error on the next send instead of sending:
+         * take the queued errors in, then send again. A full send buffer looks like a lost datagram
+         * (the timeout retries it). */
+        for (int tries = 0; tries < 8; tries++) {
+            if (sendto(fd, s->scratch, (size_t)n, 0, (struct sockaddr *)&ss, sl) >= 0 || errno == EAGAIN ||
+                errno == EWOULDBLOCK || errno == ENOBUFS)
+                break;
+            udp_errors(s, fd);
+        }
         c->st = C_READ;
         /* A datagram waits half the timeout per try: with the default retry the whole wait is the
          * timeout, as for a TCP reply. */

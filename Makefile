@@ -123,6 +123,7 @@ bench: all
 	bench/identify_bench.sh $(BIN)
 	bench/inventory_bench.sh $(BIN)
 	bench/lab_bench.sh $(BIN)
+	bench/scan_vs_peers.sh $(BIN)
 
 fuzz: $(LIBFUZZER_BIN)
 

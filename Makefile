@@ -48,7 +48,7 @@ LIBFUZZER_BIN := $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 # Keep test and fuzz objects between runs (they are otherwise intermediates and rebuilt each time).
 .SECONDARY:
 
-.PHONY: all check check-one demo bench fuzz fuzz-run clean deps format lint
+.PHONY: FORCE all check check-one demo bench fuzz fuzz-run clean deps format lint
 
 all: deps-build $(BIN)
 
@@ -87,7 +87,7 @@ $(O)/tests/replay_%: $(O)/tests/fuzz/fuzz_%.o $(O)/tests/fuzz/replay.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c FORCE
 	$(MAKE) --no-print-directory BUILD=fuzz build/fuzz/libunmask.a
 	clang -std=c11 -D_DEFAULT_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) \
 	    -o $@ $< build/fuzz/libunmask.a $(PKG_LIBS) -lm
@@ -124,6 +124,8 @@ bench: all
 	bench/inventory_bench.sh $(BIN)
 	bench/lab_bench.sh $(BIN)
 	bench/scan_vs_peers.sh $(BIN)
+
+FORCE:
 
 fuzz: $(LIBFUZZER_BIN)
 

@@ -479,6 +479,18 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     out->firmware = attrs[ATTR_FIRMWARE];
     out->serial = attrs[ATTR_SERIAL];
 
+    /* A verdict from paper alone (an inventory row: inventory.* fields, perhaps a MAC) is worth saying:
+     * nothing answered on a network. */
+    bool records = false, other = false;
+    for (size_t i = 0; i < d->n_obs; i++) {
+        const char *nm = d->obs[i].name;
+        if (!strncmp(nm, "inventory.", 10))
+            records = true;
+        else if (strncmp(nm, "mac.", 4))
+            other = true;
+    }
+    out->records_only = records && !other;
+
     /* One sentence a person reads. */
     struct text t = { out->explanation, 0, sizeof out->explanation };
     out->explanation[0] = '\0';
@@ -562,5 +574,7 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
         if (k >= 0)
             describe_ev(e, d, k, &t);
     }
+    if (out->records_only && best >= 0 && !(top >= 0 && e->ev[top].rule == EV_RULE_RELATIONSHIP))
+        put(&t, "; from records only: no device was observed");
     put(&t, ".");
 }

@@ -43,6 +43,8 @@ struct verdict {
     struct evidence *ev; /* owned by the engine; valid until the next engine_judge */
     size_t n_ev;
     int conflict_maker;  /* strongest competing maker, or -1 */
+    bool records_only;   /* every observation came from records (inventory.*, with mac.*): no device
+                            was observed; the explanation says so */
     char explanation[1024];
 };
 

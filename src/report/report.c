@@ -271,6 +271,8 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
     }
     sbuf_addc(b, ']');
     jw_kv(b, "explanation", v->explanation, 0);
+    if (v->records_only)
+        sbuf_lit(b, ",\"records_only\":true");
     if (x && x->far && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL))
         render_far(b, x->far);
     if (d->n_dropped) {

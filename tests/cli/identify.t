@@ -1,6 +1,6 @@
 unmask identify: verdicts, formats, errors and exit codes, against a small fixed knowledge base.
 
-  $ export UNMASK_RULES=$TESTDIR/data/rules UNMASK_OUI_DIR=$TESTDIR/data/oui UNMASK_AS_OF=2026-11-27
+  $ export UNMASK_RULES=$TESTDIR/data/rules UNMASK_OUI_DIR=$TESTDIR/data/oui UNMASK_AS_OF=2026-11-27 UNMASK_DB=$CRAMTMP/unmask.db
   $ D=$TESTDIR/data/devices.jsonl
 
 The table: a genuine covered device, a relabelled one (label ReLabel, MAC of CovCo), paper evidence only

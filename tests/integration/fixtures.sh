@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
 for f in "$here"/fixtures/observations-*.jsonl; do
-    "$UNMASK" identify --format json --as-of 2026-11-27 "$f" >"$tmp/out.jsonl"
+    "$UNMASK" identify --no-db --format json --as-of 2026-11-27 "$f" >"$tmp/out.jsonl"
     python3 - "$f" "$tmp/out.jsonl" <<'PY' || status=1
 import json, sys
 exp = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]

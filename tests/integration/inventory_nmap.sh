@@ -50,13 +50,13 @@ check "$fx/synthetic.xml" 192.0.2.10=covered:hikvision 192.0.2.11=covered:dahua 
     192.0.2.12=white-label:huawei
 
 # nmap -sV -T4 against `unmask lab --hosts 12 --seed 3` (lab-truth.jsonl is the lab's --truth): every
-# host gets its true maker except the EZVIZ camera, which nmap names only as "Hikvision 7513 POE IP
-# camera rtspd" / "Hikvision IPCam control port" (nmap.product: no rule reads it yet); white labels
-# whose label lives in SADP/DHIP/ONVIF import as covered by the right maker.
+# host gets its true maker, the EZVIZ camera through nmap's own product string "Hikvision 7513 POE IP
+# camera rtspd" (rules/25-nmap.rules: nmap.product); white labels whose label lives in SADP/DHIP/ONVIF
+# import as covered by the right maker.
 check "$fx/lab-sV.xml" 127.77.0.1=covered:hikvision 127.77.0.2=covered:hikvision \
     127.77.0.3=covered:dahua 127.77.0.4=covered:dahua 127.77.0.5=covered:huawei \
     127.77.0.6=white-label:hikvision 127.77.0.7=covered:huawei 127.77.0.8=covered:dahua \
-    127.77.0.9=covered:hikvision 127.77.0.10=covered:dahua 127.77.0.11=unknown:- \
+    127.77.0.9=covered:hikvision 127.77.0.10=covered:dahua 127.77.0.11=covered:hikvision \
     127.77.0.12=covered:zte
 python3 - "$fx/lab-truth.jsonl" "$tmp/out.jsonl" <<'PY' || status=1
 import json, sys

@@ -24,10 +24,34 @@ with open(f"{tmp}/b.jsonl", "w") as f:
     f.writelines(dev(i) + "\n" for i in range(n // 2, n + n // 2))
 PY
 
-"$UNMASK" identify --format json --db "$db" "$tmp/a.jsonl" >"$tmp/a.out" 2>"$tmp/a.err" &
+# Both processes start, load their knowledge and open their run, then wait on a FIFO for input; only
+# when both runs exist is the input let through, so that they record at the same time.
+mkfifo "$tmp/a.fifo" "$tmp/b.fifo"
+exec 3<>"$tmp/a.fifo" 4<>"$tmp/b.fifo"
+# (3>&- 4>&-: a reader must not hold the write ends, or it never sees the end of its input.)
+"$UNMASK" identify --format json --db "$db" "$tmp/a.fifo" >"$tmp/a.out" 2>"$tmp/a.err" 3>&- 4>&- &
 a=$!
-"$UNMASK" identify --format json --db "$db" "$tmp/b.jsonl" >"$tmp/b.out" 2>"$tmp/b.err" &
+"$UNMASK" identify --format json --db "$db" "$tmp/b.fifo" >"$tmp/b.out" 2>"$tmp/b.err" 3>&- 4>&- &
 b=$!
+python3 - "$db" 3>&- 4>&- <<'PY'
+import os, sqlite3, sys, time
+end = time.time() + 120
+while time.time() < end:
+    if os.path.exists(sys.argv[1]):
+        try:
+            if sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM runs").fetchone()[0] == 2:
+                sys.exit(0)
+        except sqlite3.Error:
+            pass  # not created or migrated yet
+    time.sleep(0.05)
+sys.exit("store_concurrent: the two runs did not begin")
+PY
+cat "$tmp/a.jsonl" >&3 4>&- &
+ca=$!
+cat "$tmp/b.jsonl" >&4 3>&- &
+cb=$!
+wait $ca $cb
+exec 3>&- 4>&-
 ra=0 rb=0
 wait $a || ra=$?
 wait $b || rb=$?
@@ -51,8 +75,9 @@ assert devices == n + n // 2, devices
 dup = con.execute("SELECT count(*) FROM (SELECT mac FROM devices GROUP BY mac HAVING count(*) > 1)").fetchone()[0]
 assert dup == 0
 # Both runs were written at the same time: their records interleave.
-first_b = con.execute("SELECT min(id) FROM records WHERE run_id = 2").fetchone()[0]
-last_a = con.execute("SELECT max(id) FROM records WHERE run_id = 1").fetchone()[0]
-print(f"store_concurrent: {2 * n} records, {devices} devices, runs interleaved: {first_b < last_a}")
+(first_a, last_a), (first_b, last_b) = con.execute(
+    "SELECT min(id), max(id) FROM records GROUP BY run_id ORDER BY run_id").fetchall()
+assert first_b < last_a and first_a < last_b, "the two runs did not write at the same time"
+print(f"store_concurrent: {2 * n} records from two writers at once, {devices} devices")
 PY
 echo "store_concurrent: ok"

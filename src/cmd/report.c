@@ -74,20 +74,21 @@ static int take_run(void *ctx, const struct store_run *r)
     return 0;
 }
 
-struct emit {
-    struct engine *e;
-    const struct report_writer *w;
-    struct report_ctx *ctx;
-    const struct kb *kb;
-    bool write_failed;
-    long changed; /* judged differently from the recorded verdict */
-};
-
 /* A record's open ports (store_row.ports, "80/tcp:http 554/tcp:rtsp") as report_port entries. */
 #define REPORT_MAX_PORTS 256
 struct ports_buf {
     struct report_port p[REPORT_MAX_PORTS];
     char text[8192];
+};
+
+struct emit {
+    struct engine *e;
+    struct ports_buf ports;
+    const struct report_writer *w;
+    struct report_ctx *ctx;
+    const struct kb *kb;
+    bool write_failed;
+    long changed; /* judged differently from the recorded verdict */
 };
 
 static size_t parse_ports(const char *s, struct ports_buf *pb)
@@ -128,10 +129,9 @@ static int emit_device(void *arg, const struct store_row *r, struct device *d)
                  r->verdict ? r->verdict : "-", r->maker ? r->maker : "-",
                  verdict_kind_name(v.kind), maker ? maker : "-");
     }
-    static struct ports_buf pb;
     struct report_extra x = { .file = r->file, .row = r->row, .address = r->address,
-                              .mac = r->mac, .far = r->has_far ? &r->far : NULL, .ports = pb.p,
-                              .n_ports = parse_ports(r->ports, &pb) };
+                              .mac = r->mac, .far = r->has_far ? &r->far : NULL,
+                              .ports = em->ports.p, .n_ports = parse_ports(r->ports, &em->ports) };
     if (!em->write_failed && em->w->device(em->ctx, d, &v, &x) != 0)
         em->write_failed = true;
     return 0;
@@ -263,8 +263,8 @@ int cmd_report(int argc, char **argv)
     if (em.write_failed)
         log_error("%s: write failed", output ? output : "<stdout>");
     if (em.changed)
-        log_warn("run %lld: %ld device%s judged differently now than when recorded (the knowledge "
-                 "changed); the report shows the judgement as of today's knowledge (-v lists them)",
+        log_warn("run %lld: %ld device%s judged differently from the recorded verdict (other "
+                 "knowledge or judgement date); the report shows the new judgement (-v lists them)",
                  ri.id, em.changed, em.changed == 1 ? " is" : "s are");
     if (rc >= 0 && !em.write_failed && output)
         log_info("run %lld: %ld devices written to %s", ri.id, ctx.n_devices, output);

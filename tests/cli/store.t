@@ -88,6 +88,15 @@ Reports: the format comes from the extension; the stored observations are judged
   $ grep -o 'FAR 52.204-25(d) report</h2>' latest.html
   FAR 52.204-25(d) report</h2>
 
+Judged as of another date (or with other knowledge), a device may change; the report says how many.
+
+  $ $UNMASK -v report --scan 1 --as-of 2020-01-01 -o then.csv 2>&1 | grep -v 'devices written'
+  unmask: relabelled: recorded white-label covco, judged now covered covco
+  unmask: paper-only: recorded suspect covco, judged now covered covco
+  unmask: warning: run 1: 2 devices are judged differently from the recorded verdict (other knowledge or judgement date); the report shows the new judgement (-v lists them)
+  $ grep relabelled then.csv | cut -d, -f6
+  "covered"
+
 Usage errors exit 2; a missing run exits 1.
 
   $ $UNMASK report

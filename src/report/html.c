@@ -184,7 +184,7 @@ static const char *const CSS[] = {
     "th[aria-sort=ascending] button::after{content:' \\25B2'}"
     "th[aria-sort=descending] button::after{content:' \\25BC'}"
     "#devices td{font-size:13px}#devices tbody tr:hover{background:var(--soft)}"
-    "#devices{table-layout:fixed}th .pl{display:none}"
+    "#devices{table-layout:fixed}#devices td.mono{font-size:12px}th .pl{display:none}"
     ".num{text-align:right;font-variant-numeric:tabular-nums}"
     ".controls{display:flex;gap:12px;align-items:center;margin:8px 0 10px;flex-wrap:wrap}"
     ".controls input,.controls select{font:inherit;padding:5px 8px;border:1px solid var(--line);"
@@ -1159,8 +1159,8 @@ static int html_end(struct report_ctx *ctx)
         const char *label, *attrs;
         int width; /* percent: the layout is fixed, so no device string can widen a column */
     } heads[] = {
-        { "#", " class=\"num\" data-num=\"\"", 4 }, { "Device", "", 15 }, { "Address / MAC", "", 11 },
-        { "Verdict", " data-num=\"\"", 11 }, { "Maker", "", 9 }, { "Brand", "", 8 }, { "Model", "", 12 },
+        { "#", " class=\"num\" data-num=\"\"", 4 }, { "Device", "", 14 }, { "Address / MAC", "", 13 },
+        { "Verdict", " data-num=\"\"", 10 }, { "Maker", "", 9 }, { "Brand", "", 8 }, { "Model", "", 12 },
         { "Firmware", "", 9 }, { "Conf.", " class=\"num\" data-num=\"\"", 7 },
         { "Strongest evidence", "", 14 },
     };

@@ -29,9 +29,12 @@ if [ -z "${BENCH_IN_NS:-}" ]; then
     BENCH_IN_NS=1 exec unshare -rn sh "$0" "$UNMASK" "$HOSTS" "$SAMPLE"
 fi
 ip link set lo up
-# ICMP errors are rate-limited per destination (1/s by default); on loopback every "port unreachable"
-# goes to the same address, so lift the limit inside this namespace (the /16 measurement needs it).
+# ICMP errors are rate-limited per destination and globally (1000/s); on loopback every "port
+# unreachable" goes to the same address, so lift the limits inside this namespace (the /16
+# measurement needs it; a real network has one sender per device).
 echo 0 >/proc/sys/net/ipv4/icmp_ratelimit 2>/dev/null || true
+echo 1000000 >/proc/sys/net/ipv4/icmp_msgs_per_sec 2>/dev/null || true
+echo 100000 >/proc/sys/net/ipv4/icmp_msgs_burst 2>/dev/null || true
 tmp=$(mktemp -d)
 trap 'kill $LAB 2>/dev/null; rm -rf "$tmp"' EXIT
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

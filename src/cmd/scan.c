@@ -215,8 +215,8 @@ static void print_plan(const struct targets *t, const struct scan_opts *o, uint6
 {
     char a[64], b[64];
     printf("unmask scan plan (dry run: nothing is sent)\n");
-    printf("targets: %llu addresses in %zu range%s\n", (unsigned long long)targets_count(t),
-           targets_n_ranges(t), targets_n_ranges(t) == 1 ? "" : "s");
+    printf("targets: %llu address%s in %zu range%s\n", (unsigned long long)targets_count(t),
+           targets_count(t) == 1 ? "" : "es", targets_n_ranges(t), targets_n_ranges(t) == 1 ? "" : "s");
     for (size_t i = 0; i < targets_n_ranges(t) && i < 20; i++) {
         struct target_addr f, l;
         uint64_t c;
@@ -233,8 +233,8 @@ static void print_plan(const struct targets *t, const struct scan_opts *o, uint6
     if (discover)
         printf("discovery: SADP, DHIP, WS-Discovery and SSDP multicast on %s, then the hosts that answer\n",
                discover);
-    printf("order: random (cyclic group), seed %llu, shard %u/%u: %llu hosts\n", (unsigned long long)seed,
-           shard + 1, n_shards, (unsigned long long)planned);
+    printf("order: random (cyclic group), seed %llu, shard %u/%u: %llu host%s\n", (unsigned long long)seed,
+           shard + 1, n_shards, (unsigned long long)planned, planned == 1 ? "" : "s");
     for (int udp = 0; udp < 2; udp++) {
         const uint16_t *ports = udp ? o->udp_ports : o->tcp_ports;
         size_t n = udp ? o->n_udp : o->n_tcp;

@@ -1,6 +1,7 @@
 /* common.c: see common.h. */
 #include "common.h"
 
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,4 +113,12 @@ void knowledge_free(struct knowledge *k)
     oui_db_free(k->oui);
     k->kb = NULL;
     k->oui = NULL;
+}
+
+int cmd_option_error(const char *cmd, int c, char *const *argv)
+{
+    log_error("%s: %s '%s'", cmd, c == ':' ? "missing value for" : "unrecognized option",
+              argv[optind - 1]);
+    fprintf(stderr, "Try 'unmask %s --help'.\n", cmd);
+    return EXIT_USAGE;
 }

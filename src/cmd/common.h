@@ -31,6 +31,11 @@ const char *knowledge_rules_path(const char *opt);
 /* Prints "file:line: message" diagnostics (the kb_new callback). */
 void knowledge_diag(void *ctx, const char *file, int line, const char *msg);
 
+/* Reports what getopt_long found wrong (c is ':' for a missing value, else an unknown option, named
+ * by argv[optind - 1]) as "unmask: CMD: ...", hints at --help, and returns EXIT_USAGE. Set
+ * opterr = 0 and start the option string with ':' to use it. */
+int cmd_option_error(const char *cmd, int c, char *const *argv);
+
 /* Today's date as yyyymmdd (UTC). */
 int today_yyyymmdd(void);
 

@@ -85,13 +85,7 @@ static int print_device(void *ctx, const struct store_row *r)
     yajl_gen_string(g, (const unsigned char *)"last_run", 8);
     yajl_gen_integer(g, r->run_id);
     yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
-    fwrite(buf, 1, len, stdout);
-    fputc('\n', stdout);
-    yajl_gen_clear(g);
-    yajl_gen_reset(g, NULL);
+    record_json_line(g);
     return 0;
 }
 
@@ -145,10 +139,7 @@ int cmd_devices(int argc, char **argv)
         case 'D': db = optarg; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default:
-            log_error("devices: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
-                      argv[optind - 1]);
-            fputs("Try 'unmask devices --help'.\n", stderr);
-            return EXIT_USAGE;
+            return cmd_option_error("devices", c, argv);
         }
     }
     bool json = !strcmp(format, "json");

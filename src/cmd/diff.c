@@ -100,13 +100,7 @@ static int print_change(void *ctx, const struct store_diff_entry *e)
         if (e->b)
             json_row(g, "after", e->b);
         yajl_gen_map_close(g);
-        const unsigned char *buf;
-        size_t len;
-        yajl_gen_get_buf(g, &buf, &len);
-        fwrite(buf, 1, len, stdout);
-        fputc('\n', stdout);
-        yajl_gen_clear(g);
-        yajl_gen_reset(g, NULL);
+        record_json_line(g);
         return 0;
     }
     static const char mark[] = " +-~";
@@ -186,10 +180,7 @@ int cmd_diff(int argc, char **argv)
         case 'D': db = optarg; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default:
-            log_error("diff: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
-                      argv[optind - 1]);
-            fputs("Try 'unmask diff --help'.\n", stderr);
-            return EXIT_USAGE;
+            return cmd_option_error("diff", c, argv);
         }
     }
     bool json = !strcmp(format, "json");

@@ -75,13 +75,7 @@ static int print_json(void *ctx, const struct store_run *r)
     }
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);
-    const unsigned char *buf;
-    size_t len;
-    yajl_gen_get_buf(g, &buf, &len);
-    fwrite(buf, 1, len, stdout);
-    fputc('\n', stdout);
-    yajl_gen_clear(g);
-    yajl_gen_reset(g, NULL);
+    record_json_line(g);
     return 0;
 }
 
@@ -103,10 +97,7 @@ int cmd_history(int argc, char **argv)
         case 'D': db = optarg; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default:
-            log_error("history: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
-                      argv[optind - 1]);
-            fputs("Try 'unmask history --help'.\n", stderr);
-            return EXIT_USAGE;
+            return cmd_option_error("history", c, argv);
         }
     }
     bool json = !strcmp(format, "json");

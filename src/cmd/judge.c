@@ -44,10 +44,7 @@ int judge_opt(struct judge_opts *o, int c, const char *arg, char *const *argv)
     case 'h': fputs(o->usage, stdout); return JUDGE_HELP_SHOWN;
     case ':':
     case '?':
-        log_error("%s: %s '%s'", o->command, c == ':' ? "missing value for" : "unrecognized option",
-                  argv[optind - 1]);
-        fprintf(stderr, "Try 'unmask %s --help'.\n", o->command);
-        return EXIT_USAGE;
+        return cmd_option_error(o->command, c, argv);
     default: return -1;
     }
 }

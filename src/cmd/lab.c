@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../core/err.h"
+#include "common.h"
 #include "../core/log.h"
 #include "../lab/lab.h"
 #include "cmd.h"
@@ -228,10 +229,7 @@ int cmd_lab(int argc, char **argv)
             break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default:
-            log_error("lab: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
-                      argv[optind - 1]);
-            fputs("Try 'unmask lab --help'.\n", stderr);
-            return EXIT_USAGE;
+            return cmd_option_error("lab", c, argv);
         }
     }
     if (optind < argc) {

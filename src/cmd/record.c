@@ -128,3 +128,14 @@ void record_cell(FILE *f, const char *s, size_t width, bool last)
         for (size_t i = w; i < width + 2; i++)
             fputc(' ', f);
 }
+
+void record_json_line(yajl_gen g)
+{
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen_get_buf(g, &buf, &len);
+    fwrite(buf, 1, len, stdout);
+    fputc('\n', stdout);
+    yajl_gen_clear(g);
+    yajl_gen_reset(g, NULL);
+}

@@ -18,6 +18,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <yajl/yajl_gen.h>
 
 #include "../engine/engine.h"
 #include "../report/report.h"
@@ -66,6 +67,8 @@ int record_open_existing(const char *db, struct store **st);
 /* Prints s (NULL: "-") as a terminal-safe cell padded to width characters (record_cell) and, for
  * the last cell of a line, unpadded. Control characters from devices are shown as '?'. */
 void record_cell(FILE *f, const char *s, size_t width, bool last);
+/* Writes what g generated as one line on stdout and empties g for the next row. */
+void record_json_line(yajl_gen g);
 /* Ends the run (partial when some input was rejected) and closes the database. Returns true if
  * recording failed at any point. */
 bool record_close(struct recorder *r, bool partial);

@@ -176,10 +176,7 @@ int cmd_report(int argc, char **argv)
         case OPT_AS_OF: ko.as_of = optarg; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
         default:
-            log_error("report: %s '%s'", c == ':' ? "missing value for" : "unrecognized option",
-                      argv[optind - 1]);
-            fputs("Try 'unmask report --help'.\n", stderr);
-            return EXIT_USAGE;
+            return cmd_option_error("report", c, argv);
         }
     }
     if (optind < argc) {

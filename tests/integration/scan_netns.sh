@@ -26,6 +26,8 @@ unshare -n sleep 600 &
 FAR=$!
 trap 'kill $FAR 2>/dev/null; [ -n "${CAP:-}" ] && kill $CAP 2>/dev/null; [ -n "${RESP:-}" ] && kill $RESP 2>/dev/null; lab_cleanup' EXIT
 sleep 0.2
+# In the far namespace. Background jobs call nsenter directly (not through this function, which would
+# run in a subshell whose pid is not the process's), so that $! can be killed.
 far() { nsenter -t "$FAR" -n "$@"; }
 ip link add v0 type veth peer name v1 netns "$FAR"
 ip addr add 10.77.0.1/24 dev v0
@@ -37,10 +39,10 @@ far ip link set v1 up
 sleep 0.5
 
 if [ "$CAPTURE" = tcpdump ]; then
-    far tcpdump -i v1 -n -l >"$tmp/cap.txt" 2>"$tmp/tcpdump.err" &
+    nsenter -t "$FAR" -n tcpdump -i v1 -n -l >"$tmp/cap.txt" 2>"$tmp/tcpdump.err" &
 else
     # tcpdump's text format for the lines checked below, from an AF_PACKET socket on v1.
-    far python3 - >"$tmp/cap.txt" 2>"$tmp/tcpdump.err" <<'PY' &
+    nsenter -t "$FAR" -n python3 - >"$tmp/cap.txt" 2>"$tmp/tcpdump.err" <<'PY' &
 import socket, struct, sys
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(3))
 s.bind(("v1", 0))
@@ -58,7 +60,7 @@ while True:
 PY
 fi
 CAP=$!
-far python3 "$here/scan_responders.py" http 10.77.0.2 10.77.0.3 10.77.0.4 10.77.0.5 10.77.0.6 10.77.0.7 \
+nsenter -t "$FAR" -n python3 "$here/scan_responders.py" http 10.77.0.2 10.77.0.3 10.77.0.4 10.77.0.5 10.77.0.6 10.77.0.7 \
     10.77.0.8 10.77.0.9 >"$tmp/resp.out" 2>"$tmp/resp.err" &
 RESP=$!
 i=0
@@ -90,7 +92,7 @@ check "the OUI is evidence" grep -q '"field":"org"' "$tmp/scan.jsonl"
 kill $RESP
 wait $RESP 2>/dev/null || true
 
-far python3 "$here/scan_responders.py" discover 10.77.0.2 10.77.0.3 10.77.0.4 >"$tmp/disc.out" 2>"$tmp/disc.err" &
+nsenter -t "$FAR" -n python3 "$here/scan_responders.py" discover 10.77.0.2 10.77.0.3 10.77.0.4 >"$tmp/disc.out" 2>"$tmp/disc.err" &
 RESP=$!
 i=0
 until grep -q ready "$tmp/disc.out" 2>/dev/null; do

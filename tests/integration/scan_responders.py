@@ -224,9 +224,11 @@ async def serve_discover(ifaddrs):
         s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
                      socket.inet_aton(group) + socket.inet_aton(ifaddr))
         s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(ifaddr))
-        # Answer from the device's own address, like a device would.
+        # Answer from the device's own address and the service port, like a device would; the same
+        # socket takes the unicast requests of the scan that follows discovery.
         out = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        out.bind((ifaddr, 0))
+        out.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        out.bind((ifaddr, port))
 
         class Reply(Disc):
             def __init__(self, k, o):
@@ -239,6 +241,7 @@ async def serve_discover(ifaddrs):
             def sendto(self, data, addr):
                 self.o.sendto(data, addr)
         await loop.create_datagram_endpoint(lambda k=kind, o=out: Reply(k, o), sock=s)
+        await loop.create_datagram_endpoint(lambda k=kind, o=out: Reply(k, o), sock=out)
 
 
 async def main():

@@ -50,10 +50,10 @@ while [ ! -s "$tmp/ready" ]; do
 done
 cat "$tmp/ready"
 
-python3 - "$UNMASK" "$tmp" "$HOSTS" "$SAMPLE" <<'PY'
-import ipaddress, json, os, random, subprocess, sys, time
+python3 - "$UNMASK" "$tmp" "$HOSTS" "$SAMPLE" "$LAB" <<'PY'
+import ipaddress, json, os, random, signal, subprocess, sys, time
 
-unmask, tmp, hosts, sample = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+unmask, tmp, hosts, sample, lab = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 ports = "80,443,554,8000,37777,22,23,21,7547"
 n_tcp = len(ports.split(","))
 first = ipaddress.ip_address("127.77.0.1")
@@ -62,16 +62,34 @@ truth = {t["address"]: t for t in (json.loads(l) for l in open(os.path.join(tmp,
 with open(os.path.join(tmp, "hosts.txt"), "w") as f:
     f.write("\n".join(addrs) + "\n")
 
+def hwm(pid):
+    try:
+        for line in open("/proc/%d/status" % pid):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
 def run(name, argv, stdout):
-    """Runs argv; returns wall seconds, CPU seconds (user+sys) and peak RSS (kB) of that child."""
+    """Runs argv; returns wall seconds, CPU seconds (user+sys) and peak RSS (kB) of that child.
+
+    The peak is the child's VmHWM, read every 20 ms until it exits: ru_maxrss would count the memory
+    of this Python process, which the child shares between fork and exec."""
     t = time.monotonic()
+    peak = 0
     with open(stdout, "w") as out:
         p = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
+        while True:
+            peak = max(peak, hwm(p.pid))
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(0.02)
     wall = time.monotonic() - t
     rc = os.waitstatus_to_exitcode(status)
     print("  %-24s exit %d, %.1f s" % (name, rc, wall), file=sys.stderr)
-    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+    return wall, ru.ru_utime + ru.ru_stime, peak
 
 def share_right(jsonl, among):
     got = {}
@@ -106,7 +124,10 @@ rows.append(("nmap -sV (scaled)", hosts, hosts * n_tcp, w * scale, c * scale, m,
              "%d-host sample x %.0f" % (len(picked), scale)))
 
 # Peak memory at /16 scale with the default limits: an empty /16 on loopback (every port refuses at
-# once, TCP by reset, UDP by ICMP).
+# once, TCP by reset, UDP by ICMP). The lab is stopped first: its sockets listen on every loopback
+# address and would swallow the datagrams silently.
+os.kill(lab, signal.SIGTERM)
+time.sleep(1)
 w16, c16, m16 = run("unmask scan /16 (empty)", [unmask, "scan", "--no-db", "--json", "--no-progress", "--rate", "0",
                                                 "127.78.0.0/16"], os.devnull)
 

@@ -13,7 +13,6 @@ lab_enter "$0" "$@"
 # printed as "known" and not counted; one that starts to match is printed so the entry can go.
 cat >"$tmp/known" <<'KNOWN'
 uniview-camera	only the MAC OUI (48:ea:63) names the maker, and loopback has no neighbour table
-hp-printer	knowledge: the HP JetDirect sysObjectID rule names hewlett-packard, the lab truth hp-inc
 KNOWN
 
 lab_start --hosts 256 --seed 11 --truth "$tmp/truth.jsonl"

@@ -40,8 +40,8 @@
 #define TX_CAP 4096
 #define UDP_BUCKETS 65536 /* pending datagram exchanges, by (address, port) */
 #define UDP_BATCH 256      /* datagrams read per wake-up */
-#define BACKOFF_FIRST_MS 50
-#define BACKOFF_MAX_MS 2000
+#define BACKOFF_FIRST_MS 20
+#define BACKOFF_MAX_MS 1000
 
 enum job_state { J_WAIT, J_RUN, J_DONE };
 
@@ -89,6 +89,7 @@ struct conn {
     enum conn_state st;
     bool got_data;
     uint64_t deadline, last_data, read_start;
+    uint64_t started; /* ms: the exchange began (for -v -v -v) */
     struct conn *prev, *next; /* open connections */
     struct conn *next_free;   /* graveyard */
     struct conn *next_hash;   /* UDP: pending exchanges by (address, port) */
@@ -263,8 +264,9 @@ static void conn_end(struct conn *c, enum outcome out)
     struct scanner *s = c->s;
     if (log_get_level() >= LOG_DEBUG) {
         static const char *const names[] = { "done", "next step", "retry", "port done" };
-        log_debug("scan: %s %s/%u %s step %d: %s (%zu bytes)", h->text, j->udp ? "udp" : "tcp", j->port,
-                  c->p ? c->p->name : "connect", j->x.step, names[out], c->rx_len);
+        log_debug("scan: %s %s/%u %s step %d: %s (%zu bytes, %llu ms)", h->text, j->udp ? "udp" : "tcp",
+                  j->port, c->p ? c->p->name : "connect", j->x.step, names[out], c->rx_len,
+                  (unsigned long long)(loop_now(s->l) - c->started));
     }
     conn_close(c);
     switch (out) {
@@ -802,6 +804,7 @@ static void job_start(struct scanner *s, struct host *h, struct job *j)
     c->h = h;
     c->j = j;
     c->p = p;
+    c->started = loop_now(s->l);
     c->io.fd = j->udp ? -1 : fd;
     c->next = s->conns;
     if (s->conns)

@@ -12,6 +12,9 @@ of host on the addresses given:
   http ADDR...     a plain HTTP server on port 80 of each ADDR (exclusion capture test).
   discover IFADDR  SADP, DHIP and WS-Discovery responders joined to their multicast groups on the
                    interface that has IFADDR (discovery test).
+  count FILE ADDR... every TCP port of each ADDR accepts and holds the connection 300 ms before a
+                   404; the most connections open at once to one address, and the times of the
+                   connections, go to FILE as JSON on SIGTERM (politeness and rate tests).
 
 Replies reuse published bytes (../shared/research/protocols.md); hostile ones are built to break
 parsers and timers. Prints "ready" on stdout when every socket is bound; stops on SIGTERM.
@@ -244,6 +247,37 @@ async def serve_discover(ifaddrs):
         await loop.create_datagram_endpoint(lambda k=kind, o=out: Reply(k, o), sock=out)
 
 
+class Counter:
+    def __init__(self, path):
+        self.path, self.open, self.peak, self.times = path, {}, {}, []
+
+    async def tcp(self, reader, writer):
+        local = writer.get_extra_info("socket").getsockname()[0]
+        self.open[local] = self.open.get(local, 0) + 1
+        self.peak[local] = max(self.peak.get(local, 0), self.open[local])
+        self.times.append(asyncio.get_running_loop().time())
+        try:
+            await asyncio.sleep(0.3)
+            writer.write(http(b"404 Not Found", [], b""))
+            await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self.open[local] -= 1
+            writer.close()
+
+    def save(self):
+        import json
+        with open(self.path, "w") as f:
+            json.dump({"peak": self.peak, "times": self.times}, f)
+
+
+async def serve_count(path, addrs):
+    c = Counter(path)
+    servers = [await asyncio.start_server(c.tcp, a, p, reuse_address=True) for a in addrs for p in TCP_PORTS]
+    return c, servers
+
+
 async def main():
     mode = sys.argv[1]
     if mode == "hostile":
@@ -252,14 +286,18 @@ async def main():
         keep = await serve_http(sys.argv[2:])
     elif mode == "discover":
         keep = await serve_discover(sys.argv[2:])
+    elif mode == "count":
+        keep = await serve_count(sys.argv[2], sys.argv[3:])
     else:
-        sys.exit("usage: scan_responders.py hostile BASE | http ADDR... | discover IFADDR...")
+        sys.exit("usage: scan_responders.py hostile BASE | http ADDR... | discover IFADDR... | count FILE ADDR...")
     print("ready", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
     await stop.wait()
+    if mode == "count":
+        keep[0].save()
     del keep
 
 

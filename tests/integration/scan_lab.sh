@@ -1,8 +1,8 @@
 #!/bin/sh
 # scan_lab.sh: `unmask scan` against the lab (every personality, a few hundred devices) in a network
 # namespace of its own: every device gets the verdict and the maker of the lab's ground truth, the
-# ports and services are reported, the store records the scan, SIGINT keeps what was found, and the
-# plan of --dry-run sends nothing.
+# ports and services are reported, the store records the scan, SIGINT keeps what was found; and an
+# IPv6 target is scanned like an IPv4 one.
 set -eu
 UNMASK=${UNMASK:-build/release/unmask}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -87,4 +87,12 @@ import json
 for l in open('$tmp/int.jsonl'): json.loads(l)"
 
 lab_stop
+
+# IPv6: a web server on ::1 (inside this namespace) is found like any other.
+python3 -m http.server --bind ::1 8080 >/dev/null 2>&1 &
+WEB=$!
+sleep 0.5
+"$UNMASK" scan --no-db --json --no-progress -p 8080 -U none --timeout 1000 ::1 >"$tmp/v6.jsonl" 2>/dev/null || true
+kill $WEB
+check "IPv6 target scanned" grep -q '"address":"::1","ports":\[{"port":8080,"proto":"tcp","service":"http"}\]' "$tmp/v6.jsonl"
 finish

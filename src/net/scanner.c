@@ -7,7 +7,8 @@
  * queue round-robin, one exchange each, while the token bucket and the socket budget allow, so no
  * host gets a burst and no subnet is hammered (the iterator already spreads hosts at random).
  *
- * Life of an exchange (struct conn): connect (TCP), TLS handshake (PROBE_TLS), send the probe's
+ * Life of an exchange (struct conn): connect (TCP) or one datagram through the shared UDP socket of
+ * the family (replies matched by source address and port), TLS handshake (PROBE_TLS), send the probe's
  * request, read until the probe's frame() says the reply is complete, the peer closes, the reply
  * reaches the probe's cap, the probe's idle time passes, or the deadline. Then observe() decides: done
  * on this port (the next probe of the port runs), another step on a new connection, or another step

@@ -4,11 +4,14 @@
  * --discover); each host gets one job per port, and each job runs the probes of that port in registry
  * order (proto.h), one exchange at a time. Four limits shape the traffic:
  *   - rate: new exchanges (connection attempts and datagrams) per second over the whole scan;
- *   - max_conns: sockets open at once;
+ *   - max_conns: TCP sockets open at once (UDP shares one socket per family: a pending datagram
+ *     costs a timer, not a descriptor);
  *   - host_conns: TCP connections open at once to one host (politeness: cameras are fragile);
  *   - max_hosts: hosts in flight, which bounds memory (each host owns its observations).
- * Every exchange has a deadline; a connection that is reset gets the host a growing pause (backoff)
- * and one more try; a port that refuses is closed for all its probes. Replies are capped per probe.
+ * Every exchange has a deadline; a connect that times out and a datagram that gets no answer are
+ * tried again (retries); a connection reset before the device said anything ends the port and gets
+ * the host a growing pause (backoff); a port that refuses is closed for all its probes. Replies are
+ * capped per probe.
  *
  * When a host's jobs are all done, its MAC address is looked up in the kernel's neighbour table
  * (on-link hosts only) and the host is handed to on_host; the scanner never judges. */
@@ -33,7 +36,7 @@ struct scan_opts {
     uint16_t udp_ports[SCAN_MAX_PORTS];
     size_t n_udp;
     unsigned rate;        /* exchanges per second; 0: unlimited */
-    unsigned max_conns;   /* sockets at once */
+    unsigned max_conns;   /* TCP sockets at once */
     unsigned max_hosts;   /* hosts in flight */
     unsigned host_conns;  /* TCP connections at once per host */
     unsigned timeout_ms;  /* connect deadline, and the deadline of each reply */
@@ -65,7 +68,7 @@ struct scan_stats {
     uint64_t hosts_admitted;
     uint64_t exchanges;       /* connection attempts and datagrams sent */
     uint64_t timeouts, resets, refused;
-    size_t conns_open, hosts_active;
+    size_t conns_open, hosts_active; /* TCP sockets open now, hosts in flight now */
 };
 
 typedef void scan_host_fn(void *ctx, const struct scan_result *r);

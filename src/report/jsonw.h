@@ -17,9 +17,11 @@ void jw_str(struct sbuf *b, const char *s, size_t n);
 /* Same for a NUL-terminated string (NULL appends null). */
 void jw_cstr(struct sbuf *b, const char *s);
 /* Appends ,"key": (the comma only when not first) followed by the string value. */
-void jw_kv(struct sbuf *b, const char *key, const char *val, int first);
-/* Appends ,"key": and nothing else: the caller writes the value. key is a program literal made of
- * letters, digits and '_' (it is not escaped). */
-void jw_key(struct sbuf *b, const char *key, int first);
+#define jw_kv(b, key, val, first) (jw_key((b), key, (first)), jw_cstr((b), (val)))
+/* Appends ,"key": and nothing else: the caller writes the value. key must be a string literal of
+ * letters, digits and '_' (it is not escaped; the "" concatenation refuses anything but a literal,
+ * and its length is known at compile time). */
+#define jw_key(b, key, first) jw_key_n((b), "\"" key "\":", sizeof("\"" key "\":") - 1, (first))
+void jw_key_n(struct sbuf *b, const char *quoted, size_t n, int first);
 
 #endif

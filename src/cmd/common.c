@@ -40,12 +40,12 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-const char *knowledge_rules_path(const char *opt)
+const char *data_path(const char *opt, const char *env_name, const char *sub)
 {
     static char found[PATH_MAX];
     if (opt)
         return opt;
-    const char *env = getenv("UNMASK_RULES");
+    const char *env = getenv(env_name);
     if (env && *env)
         return env;
     /* Next to the program: build/<variant>/unmask in the source tree, or PREFIX/bin/unmask. */
@@ -56,16 +56,19 @@ const char *knowledge_rules_path(const char *opt)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            static const char *const rel[] = { "/../../rules", "/rules", "/../share/unmask/rules" };
+            static const char *const rel[] = { "/../..", "", "/../share/unmask" };
             for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
-                if (is_dir(found))
+                int len = snprintf(found, sizeof found, "%s%s/%s", exe, rel[i], sub);
+                if (len > 0 && (size_t)len < sizeof found && is_dir(found))
                     return found;
             }
         }
     }
-    return UNMASK_DATADIR "/rules";
+    snprintf(found, sizeof found, "%s/%s", UNMASK_DATADIR, sub);
+    return found;
 }
+
+const char *knowledge_rules_path(const char *opt) { return data_path(opt, "UNMASK_RULES", "rules"); }
 
 int knowledge_load(const struct knowledge_opts *o, struct knowledge *k)
 {

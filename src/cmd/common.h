@@ -26,6 +26,10 @@ struct knowledge_opts {
  * Returns EXIT_OK, EXIT_RULES (knowledge files) or EXIT_USAGE (missing registry, bad date). */
 int knowledge_load(const struct knowledge_opts *o, struct knowledge *k);
 void knowledge_free(struct knowledge *k);
+/* A data directory of the project (sub: "rules", "lab/personalities"): opt if given, else $env_name,
+ * else next to the program (the source tree's build/<variant>/ or PREFIX/bin), else under
+ * UNMASK_DATADIR. Returns a static buffer or opt. */
+const char *data_path(const char *opt, const char *env_name, const char *sub);
 /* The rules path that knowledge_load would use. */
 const char *knowledge_rules_path(const char *opt);
 /* Prints "file:line: message" diagnostics (the kb_new callback). */

@@ -18,9 +18,6 @@
 #include "../lab/lab.h"
 #include "cmd.h"
 
-#ifndef UNMASK_DATADIR
-#define UNMASK_DATADIR "/usr/local/share/unmask"
-#endif
 
 static const char usage[] =
     "usage: unmask lab [options]\n"
@@ -56,39 +53,6 @@ static void diag(void *ctx, const char *file, int line, const char *msg)
         fprintf(stderr, "%s:%d: %s\n", file, line, msg);
     else
         fprintf(stderr, "%s: %s\n", file, msg);
-}
-
-static bool is_dir(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static const char *personalities_path(const char *opt)
-{
-    static char found[PATH_MAX];
-    if (opt)
-        return opt;
-    const char *env = getenv("UNMASK_LAB_DIR");
-    if (env && *env)
-        return env;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            static const char *const rel[] = { "/../../lab/personalities", "/lab/personalities",
-                                               "/../share/unmask/lab/personalities" };
-            for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-                snprintf(found, sizeof found, "%s%s", exe, rel[i]);
-                if (is_dir(found))
-                    return found;
-            }
-        }
-    }
-    return UNMASK_DATADIR "/lab/personalities";
 }
 
 /* True only when this process provably runs in another network namespace than init's: either its
@@ -244,7 +208,7 @@ int cmd_lab(int argc, char **argv)
     }
     struct lab_set set;
     lab_set_init(&set, diag, NULL);
-    const char *path = personalities_path(dir);
+    const char *path = data_path(dir, "UNMASK_LAB_DIR", "lab/personalities");
     lab_dev_load(&set, path);
     lab_dev_finish(&set);
     if (set.n_errors) {

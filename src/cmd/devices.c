@@ -142,15 +142,9 @@ int cmd_devices(int argc, char **argv)
             return cmd_option_error("devices", c, argv);
         }
     }
-    bool json = !strcmp(format, "json");
-    if ((!json && strcmp(format, "table")) || optind < argc) {
-        if (optind < argc)
-            log_error("devices: unexpected argument '%s'", argv[optind]);
-        else
-            log_error("--format: unknown format '%s' (table, json)", format);
-        fputs("Try 'unmask devices --help'.\n", stderr);
+    bool json;
+    if (record_format_only("devices", format, argc, argv, &json) != EXIT_OK)
         return EXIT_USAGE;
-    }
     struct store *st;
     int rc = record_open_existing(db, &st);
     if (rc != EXIT_OK)

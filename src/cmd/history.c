@@ -100,15 +100,9 @@ int cmd_history(int argc, char **argv)
             return cmd_option_error("history", c, argv);
         }
     }
-    bool json = !strcmp(format, "json");
-    if ((!json && strcmp(format, "table")) || optind < argc) {
-        if (optind < argc)
-            log_error("history: unexpected argument '%s'", argv[optind]);
-        else
-            log_error("--format: unknown format '%s' (table, json)", format);
-        fputs("Try 'unmask history --help'.\n", stderr);
+    bool json;
+    if (record_format_only("history", format, argc, argv, &json) != EXIT_OK)
         return EXIT_USAGE;
-    }
     struct store *st;
     int rc = record_open_existing(db, &st);
     if (rc != EXIT_OK)

@@ -139,3 +139,16 @@ void record_json_line(yajl_gen g)
     yajl_gen_clear(g);
     yajl_gen_reset(g, NULL);
 }
+
+int record_format_only(const char *cmd, const char *format, int argc, char *const *argv, bool *json)
+{
+    *json = !strcmp(format, "json");
+    if ((*json || !strcmp(format, "table")) && optind >= argc)
+        return EXIT_OK;
+    if (optind < argc)
+        log_error("%s: unexpected argument '%s'", cmd, argv[optind]);
+    else
+        log_error("--format: unknown format '%s' (table, json)", format);
+    fprintf(stderr, "Try 'unmask %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}

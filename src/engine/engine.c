@@ -59,6 +59,8 @@ struct engine {
     size_t n_ev, cap_ev;
     double *score;         /* per maker */
     int *max_str;          /* per maker: strongest evidence, -1 none */
+    int *touched;          /* the makers with evidence in this judgement (score/max_str set) */
+    size_t n_touched;
     unsigned *rule_gen;    /* per rule: generation in which it fired (dedupe) */
     unsigned gen;
 };
@@ -116,6 +118,9 @@ struct engine *engine_new(const struct kb *kb, const struct oui_db *ouidb, int a
     e->md = pcre2_match_data_create(32, NULL);
     e->score = xcalloc(kb->n_makers + 1, sizeof *e->score);
     e->max_str = xcalloc(kb->n_makers + 1, sizeof *e->max_str);
+    for (size_t m = 0; m < kb->n_makers; m++)
+        e->max_str[m] = -1;
+    e->touched = xcalloc(kb->n_makers + 1, sizeof *e->touched);
     e->rule_gen = xcalloc(kb->n_rules + 1, sizeof *e->rule_gen);
     return e;
 }
@@ -129,6 +134,7 @@ void engine_free(struct engine *e)
     free(e->ev);
     free(e->score);
     free(e->max_str);
+    free(e->touched);
     free(e->rule_gen);
     free(e);
 }
@@ -268,6 +274,8 @@ static void add_score(struct engine *e, int maker, enum kb_strength s)
 {
     if (maker < 0)
         return;
+    if (e->max_str[maker] < 0)
+        e->touched[e->n_touched++] = maker;
     e->score[maker] = 1.0 - (1.0 - e->score[maker]) * (1.0 - kb_strength_weight(s));
     if ((int)s > e->max_str[maker])
         e->max_str[maker] = (int)s;
@@ -390,10 +398,13 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     const char *attrs[N_ATTR] = { 0 };
     match_rules(e, d, attrs);
 
-    for (size_t m = 0; m < kb->n_makers; m++) {
-        e->score[m] = 0.0;
-        e->max_str[m] = -1;
+    /* Per-maker state is reset only where the previous judgement wrote it: a device touches a few
+     * makers out of many. */
+    for (size_t k = 0; k < e->n_touched; k++) {
+        e->score[e->touched[k]] = 0.0;
+        e->max_str[e->touched[k]] = -1;
     }
+    e->n_touched = 0;
     /* Declared brand: the strongest brand evidence, first among equals. */
     int brand_ev = -1;
     for (size_t i = 0; i < e->n_ev; i++) {
@@ -407,16 +418,18 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     }
     out->brand = brand_ev >= 0 ? e->ev[brand_ev].brand : -1;
 
+    /* The best maker: highest score, then strongest evidence, then covered, then the lower index (so
+     * the order in which makers were touched never matters). */
     int best = -1;
-    for (size_t m = 0; m < kb->n_makers; m++) {
-        if (e->max_str[m] < 0)
-            continue;
+    for (size_t k = 0; k < e->n_touched; k++) {
+        int m = e->touched[k];
         if (best < 0 || e->score[m] > e->score[best] ||
             (e->score[m] == e->score[best] &&
              (e->max_str[m] > e->max_str[best] ||
-              (e->max_str[m] == e->max_str[best] && kb->makers[m].covered &&
-               !kb->makers[best].covered))))
-            best = (int)m;
+              (e->max_str[m] == e->max_str[best] &&
+               (kb->makers[m].covered > kb->makers[best].covered ||
+                (kb->makers[m].covered == kb->makers[best].covered && m < best))))))
+            best = m;
     }
 
     /* No maker evidence but a declared brand: its reported OEM makers (grade H or M) explain it, as
@@ -439,9 +452,12 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
 
     /* Strongest competitor. */
     int second = -1;
-    for (size_t m = 0; m < kb->n_makers; m++)
-        if ((int)m != best && e->max_str[m] >= 0 && (second < 0 || e->score[m] > e->score[second]))
-            second = (int)m;
+    for (size_t k = 0; k < e->n_touched; k++) {
+        int m = e->touched[k];
+        if (m != best && (second < 0 || e->score[m] > e->score[second] ||
+                          (e->score[m] == e->score[second] && m < second)))
+            second = m;
+    }
 
     enum verdict_kind kind;
     if (best < 0) {

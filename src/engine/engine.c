@@ -1,6 +1,7 @@
 /* engine.c: see engine.h and docs/VERDICT.md. */
 #include "engine.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,9 +235,10 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
                                      : kb->field_rules[o->field_id];
         while (*al >= 0 || *fb >= 0) {
             const int *rp = (*fb < 0 || (*al >= 0 && *al < *fb)) ? al++ : fb++;
-            const struct kb_rule *r = &kb->rules[*rp];
-            if (e->rule_gen[*rp] == e->gen || !r->re || !kb_rule_may_match(r, o->value, o->value_len))
+            const struct kb_prefilter *pf = &kb->pre[*rp];
+            if (!pf->re || e->rule_gen[*rp] == e->gen || !kb_pre_may_match(pf, o->value, o->value_len))
                 continue;
+            const struct kb_rule *r = &kb->rules[*rp];
             if (r->path_re && (!o->path || !re_match(e, r->path_re, o->path, strlen(o->path))))
                 continue;
             if (!re_match(e, r->re, o->value, o->value_len))
@@ -385,7 +387,9 @@ static void lists_text(const struct kb *kb, int m, struct text *t)
 void engine_judge(struct engine *e, struct device *d, struct verdict *out)
 {
     const struct kb *kb = e->kb;
-    memset(out, 0, sizeof *out);
+    /* Everything but the 1 KiB explanation buffer, which is written below. */
+    memset(out, 0, offsetof(struct verdict, explanation));
+    out->explanation[0] = '\0';
     out->maker = out->brand = out->conflict_maker = -1;
     e->n_ev = 0;
     if (++e->gen == 0) { /* wrapped: clear the stamps once every 4 billion devices */

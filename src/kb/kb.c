@@ -159,6 +159,7 @@ void kb_free(struct kb *kb)
     }
     free(kb->field_always);
     free(kb->field_first);
+    free(kb->pre);
     free(kb->fields);
     free(kb->field_rules);
     free(kb->field_hash);
@@ -1024,6 +1025,11 @@ int kb_finish(struct kb *kb)
     for (size_t f = 0; f < kb->n_fields; f++)
         kb->field_rules[f][counts[f]] = -1;
     free(counts);
+    kb->pre = xcalloc(kb->n_rules + 1, sizeof *kb->pre);
+    for (size_t i = 0; i < kb->n_rules; i++) {
+        const struct kb_rule *r = &kb->rules[i];
+        kb->pre[i] = (struct kb_prefilter){ r->re, r->min_len, { (int16_t)r->req[0], (int16_t)r->req[1] } };
+    }
     kb->field_always = xcalloc(kb->n_fields ? kb->n_fields : 1, sizeof *kb->field_always);
     kb->field_first = xcalloc(kb->n_fields ? kb->n_fields : 1, sizeof *kb->field_first);
     for (size_t f = 0; f < kb->n_fields; f++) {

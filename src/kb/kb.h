@@ -106,6 +106,14 @@ struct kb_rule {
     int req[2];              /* a byte every match contains (either case), -1 if unknown */
 };
 
+/* The part of a rule the engine reads for every candidate, packed so that trying many rules touches
+ * few cache lines (kb->pre, indexed like kb->rules). The first-byte test is done by the buckets. */
+struct kb_prefilter {
+    const pcre2_code *re; /* NULL when the pattern did not compile */
+    uint32_t min_len;
+    int16_t req[2];
+};
+
 struct kb {
     struct kb_list *lists;
     struct kb_maker *makers;
@@ -117,6 +125,7 @@ struct kb {
     char **fields; /* distinct observation names rules read; index = field id */
     size_t n_fields;
     int **field_rules; /* per field id: rule indices, terminated by -1 */
+    struct kb_prefilter *pre; /* per rule, built by kb_finish */
     /* Per field id, the same rules split by the first byte of the value: rules whose pattern is
      * anchored with known first bytes sit in the buckets of those bytes, the rest in `always`; each
      * list is ascending and -1-terminated. The engine merges always[f] with first[f][value[0]]. */
@@ -161,6 +170,17 @@ static inline bool kb_rule_may_match(const struct kb_rule *r, const char *value,
         return false;
     if (r->req[0] >= 0 && !memchr(value, r->req[0], len) &&
         (r->req[1] < 0 || !memchr(value, r->req[1], len)))
+        return false;
+    return true;
+}
+
+/* kb_rule_may_match without the first-byte test, from the packed prefilter. */
+static inline bool kb_pre_may_match(const struct kb_prefilter *p, const char *value, size_t len)
+{
+    if (len < p->min_len)
+        return false;
+    if (p->req[0] >= 0 && !memchr(value, p->req[0], len) &&
+        (p->req[1] < 0 || !memchr(value, p->req[1], len)))
         return false;
     return true;
 }

@@ -12,18 +12,14 @@
 #include <yajl/yajl_tree.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 
 #define RPC2_MAX_BODY (16 * 1024)
 #define DVRIP_HEADER 32
 #define DVRIP_MAX_PAYLOAD 8192
 
-static void copy(char *dst, const char *s, size_t n)
-{
-    if (n >= DAHUA_MAX_VALUE)
-        n = DAHUA_MAX_VALUE - 1;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-}
+/* The fields this parser fills are all DAHUA_MAX_VALUE bytes long. */
+static void copy(char *dst, const char *s, size_t n) { str_copy(dst, DAHUA_MAX_VALUE, s, n); }
 
 static void take_string(yajl_val root, const char *const *path, char *dst)
 {

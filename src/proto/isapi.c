@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "xml.h"
 
 static const struct {
@@ -28,13 +29,8 @@ static const struct {
     { "macAddress", offsetof(struct isapi_info, mac) },
 };
 
-static void copy(char *dst, const char *s, size_t n)
-{
-    if (n >= ISAPI_MAX_VALUE)
-        n = ISAPI_MAX_VALUE - 1;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-}
+/* The fields this parser fills are all ISAPI_MAX_VALUE bytes long. */
+static void copy(char *dst, const char *s, size_t n) { str_copy(dst, ISAPI_MAX_VALUE, s, n); }
 
 static void on_elem(void *ctx, const struct xml_elem *e)
 {

@@ -13,19 +13,13 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "http.h"
 #include "xml.h"
 
 #define ONVIF_MAX_REPLY (64 * 1024)
 #define DEVICE_SERVICE "/onvif/device_service"
 
-static void copy(char *dst, size_t cap, const char *s, size_t n)
-{
-    if (n >= cap)
-        n = cap - 1;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-}
 
 static void onvif_elem(void *ctx, const struct xml_elem *e)
 {
@@ -48,7 +42,7 @@ static void onvif_elem(void *ctx, const struct xml_elem *e)
     };
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if (!strcmp(e->name, f[i].element))
-            copy((char *)o + f[i].offset, ONVIF_MAX_VALUE, e->text, e->text_len);
+            str_copy((char *)o + f[i].offset, ONVIF_MAX_VALUE, e->text, e->text_len);
 }
 
 int onvif_parse(const uint8_t *body, size_t len, struct onvif_info *out)
@@ -65,11 +59,11 @@ static void wsd_elem(void *ctx, const struct xml_elem *e)
     if (!e->text)
         return;
     if (!strcmp(e->name, "Scopes") && !m->scopes[0])
-        copy(m->scopes, sizeof m->scopes, e->text, e->text_len);
+        str_copy(m->scopes, sizeof m->scopes, e->text, e->text_len);
     else if (!strcmp(e->name, "XAddrs") && !m->xaddrs[0])
-        copy(m->xaddrs, sizeof m->xaddrs, e->text, e->text_len);
+        str_copy(m->xaddrs, sizeof m->xaddrs, e->text, e->text_len);
     else if (!strcmp(e->name, "Types") && !m->types[0])
-        copy(m->types, sizeof m->types, e->text, e->text_len);
+        str_copy(m->types, sizeof m->types, e->text, e->text_len);
 }
 
 int wsd_parse(const uint8_t *buf, size_t len, struct wsd_match *out)
@@ -115,7 +109,7 @@ bool onvif_split_url(const char *url, size_t n, char *host, size_t hcap, int *po
     }
     size_t plen = (size_t)(end - p);
     if (plen == 0) {
-        copy(path, pcap, "/", 1);
+        str_copy(path, pcap, "/", 1);
         return true;
     }
     if (*p != '/' || plen >= pcap)
@@ -123,7 +117,7 @@ bool onvif_split_url(const char *url, size_t n, char *host, size_t hcap, int *po
     for (size_t i = 0; i < plen; i++)
         if ((unsigned char)p[i] <= ' ')
             return false;
-    copy(path, pcap, p, plen);
+    str_copy(path, pcap, p, plen);
     return true;
 }
 

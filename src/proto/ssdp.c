@@ -10,19 +10,15 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "http.h"
 #include "onvif.h"
 #include "xml.h"
 
 #define UPNP_MAX_REPLY (64 * 1024)
 
-static void copy(char *dst, const char *s, size_t n)
-{
-    if (n >= UPNP_MAX_VALUE)
-        n = UPNP_MAX_VALUE - 1;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-}
+/* The fields this parser fills are all UPNP_MAX_VALUE bytes long. */
+static void copy(char *dst, const char *s, size_t n) { str_copy(dst, UPNP_MAX_VALUE, s, n); }
 
 static void upnp_elem(void *ctx, const struct xml_elem *e)
 {

@@ -33,15 +33,6 @@ struct out {
     long n;
 };
 
-static void kv(yajl_gen g, const char *k, const char *v)
-{
-    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-    if (v)
-        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-    else
-        yajl_gen_null(g);
-}
-
 static int print_device(void *ctx, const struct store_row *r)
 {
     struct out *o = ctx;
@@ -69,17 +60,17 @@ static int print_device(void *ctx, const struct store_row *r)
     yajl_gen_map_open(g);
     yajl_gen_string(g, (const unsigned char *)"device", 6);
     yajl_gen_integer(g, r->device_id);
-    kv(g, "name", r->name);
-    kv(g, "address", r->address);
-    kv(g, "mac", r->mac);
-    kv(g, "verdict", r->verdict);
-    kv(g, "maker", r->maker);
-    kv(g, "brand", r->brand);
-    kv(g, "model", r->model);
-    kv(g, "firmware", r->firmware);
-    kv(g, "serial", r->serial);
-    kv(g, "first_seen", r->first_seen);
-    kv(g, "last_seen", r->seen);
+    record_kv(g, "name", r->name);
+    record_kv(g, "address", r->address);
+    record_kv(g, "mac", r->mac);
+    record_kv(g, "verdict", r->verdict);
+    record_kv(g, "maker", r->maker);
+    record_kv(g, "brand", r->brand);
+    record_kv(g, "model", r->model);
+    record_kv(g, "firmware", r->firmware);
+    record_kv(g, "serial", r->serial);
+    record_kv(g, "first_seen", r->first_seen);
+    record_kv(g, "last_seen", r->seen);
     yajl_gen_string(g, (const unsigned char *)"first_run", 9);
     yajl_gen_integer(g, r->first_run);
     yajl_gen_string(g, (const unsigned char *)"last_run", 8);

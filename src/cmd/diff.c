@@ -1,7 +1,6 @@
 /* diff.c: `unmask diff [A] [B]`: what changed between two recorded runs: devices new, gone, or
  * changed in verdict, maker, brand or firmware (docs/STORE.md). */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,27 +47,18 @@ static const char *field_of(const struct store_row *r, unsigned bit)
          : bit == STORE_F_BRAND   ? r->brand   : r->firmware;
 }
 
-static void kv(yajl_gen g, const char *k, const char *v)
-{
-    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-    if (v)
-        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-    else
-        yajl_gen_null(g);
-}
-
 static void json_row(yajl_gen g, const char *key, const struct store_row *r)
 {
     yajl_gen_string(g, (const unsigned char *)key, strlen(key));
     yajl_gen_map_open(g);
     yajl_gen_string(g, (const unsigned char *)"run", 3);
     yajl_gen_integer(g, r->run_id);
-    kv(g, "verdict", r->verdict);
-    kv(g, "maker", r->maker);
-    kv(g, "brand", r->brand);
-    kv(g, "model", r->model);
-    kv(g, "firmware", r->firmware);
-    kv(g, "address", r->address);
+    record_kv(g, "verdict", r->verdict);
+    record_kv(g, "maker", r->maker);
+    record_kv(g, "brand", r->brand);
+    record_kv(g, "model", r->model);
+    record_kv(g, "firmware", r->firmware);
+    record_kv(g, "address", r->address);
     yajl_gen_map_close(g);
 }
 
@@ -81,11 +71,11 @@ static int print_change(void *ctx, const struct store_diff_entry *e)
     if (o->g) {
         yajl_gen g = o->g;
         yajl_gen_map_open(g);
-        kv(g, "change", kinds[e->kind]);
+        record_kv(g, "change", kinds[e->kind]);
         yajl_gen_string(g, (const unsigned char *)"device", 6);
         yajl_gen_integer(g, r->device_id);
-        kv(g, "name", r->name);
-        kv(g, "mac", r->mac);
+        record_kv(g, "name", r->name);
+        record_kv(g, "mac", r->mac);
         if (e->kind == STORE_CHANGED) {
             yajl_gen_string(g, (const unsigned char *)"fields", 6);
             yajl_gen_array_open(g);
@@ -164,25 +154,10 @@ static bool parse_run(const char *s, long long *out)
 
 int cmd_diff(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "db", required_argument, NULL, 'D' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *db = NULL, *format = "table";
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': format = optarg; break;
-        case 'D': db = optarg; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default:
-            return cmd_option_error("diff", c, argv);
-        }
-    }
+    int rc0 = record_read_options("diff", usage, argc, argv, &db, &format);
+    if (rc0 != EXIT_OK)
+        return rc0 == RECORD_HELP_SHOWN ? EXIT_OK : rc0;
     bool json = !strcmp(format, "json");
     long long a = 0, b = 0;
     int nargs = argc - optind;

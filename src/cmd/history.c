@@ -1,5 +1,4 @@
 /* history.c: `unmask history`: every recorded run with its counts by verdict (docs/STORE.md). */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -41,29 +40,20 @@ static int print_table(void *ctx, const struct store_run *r)
     return 0;
 }
 
-static void kv(yajl_gen g, const char *k, const char *v)
-{
-    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-    if (v)
-        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
-    else
-        yajl_gen_null(g);
-}
-
 static int print_json(void *ctx, const struct store_run *r)
 {
     yajl_gen g = ctx;
     yajl_gen_map_open(g);
     yajl_gen_string(g, (const unsigned char *)"run", 3);
     yajl_gen_integer(g, r->id);
-    kv(g, "source", r->source);
-    kv(g, "started", r->started);
-    kv(g, "finished", r->finished);
-    kv(g, "status", r->finished ? r->status : "incomplete");
-    kv(g, "input", r->input);
-    kv(g, "as_of", r->as_of);
-    kv(g, "rules", r->rules);
-    kv(g, "host", r->host);
+    record_kv(g, "source", r->source);
+    record_kv(g, "started", r->started);
+    record_kv(g, "finished", r->finished);
+    record_kv(g, "status", r->finished ? r->status : "incomplete");
+    record_kv(g, "input", r->input);
+    record_kv(g, "as_of", r->as_of);
+    record_kv(g, "rules", r->rules);
+    record_kv(g, "host", r->host);
     yajl_gen_string(g, (const unsigned char *)"devices", 7);
     yajl_gen_integer(g, r->n_records);
     yajl_gen_string(g, (const unsigned char *)"verdicts", 8);
@@ -81,25 +71,10 @@ static int print_json(void *ctx, const struct store_run *r)
 
 int cmd_history(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "db", required_argument, NULL, 'D' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *db = NULL, *format = "table";
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f': format = optarg; break;
-        case 'D': db = optarg; break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default:
-            return cmd_option_error("history", c, argv);
-        }
-    }
+    int rc0 = record_read_options("history", usage, argc, argv, &db, &format);
+    if (rc0 != EXIT_OK)
+        return rc0 == RECORD_HELP_SHOWN ? EXIT_OK : rc0;
     bool json;
     if (record_format_only("history", format, argc, argv, &json) != EXIT_OK)
         return EXIT_USAGE;

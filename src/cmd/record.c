@@ -1,6 +1,7 @@
 /* record.c: see record.h. */
 #include "record.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,4 +152,36 @@ int record_format_only(const char *cmd, const char *format, int argc, char *cons
         log_error("--format: unknown format '%s' (table, json)", format);
     fprintf(stderr, "Try 'unmask %s --help'.\n", cmd);
     return EXIT_USAGE;
+}
+
+void record_kv(yajl_gen g, const char *k, const char *v)
+{
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+    if (v)
+        yajl_gen_string(g, (const unsigned char *)v, strlen(v));
+    else
+        yajl_gen_null(g);
+}
+
+int record_read_options(const char *cmd, const char *usage, int argc, char **argv, const char **db,
+                        const char **format)
+{
+    static const struct option opts[] = {
+        { "format", required_argument, NULL, 'f' },
+        { "db", required_argument, NULL, 'D' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': *format = optarg; break;
+        case 'D': *db = optarg; break;
+        case 'h': fputs(usage, stdout); return RECORD_HELP_SHOWN;
+        default: return cmd_option_error(cmd, c, argv);
+        }
+    }
+    return EXIT_OK;
 }

@@ -67,9 +67,18 @@ int record_open_existing(const char *db, struct store **st);
 /* Prints s (NULL: "-") as a terminal-safe cell padded to width characters (record_cell) and, for
  * the last cell of a line, unpadded. Control characters from devices are shown as '?'. */
 void record_cell(FILE *f, const char *s, size_t width, bool last);
+/* Reads the options of a reading command that takes only --format, --db and --help (history, diff):
+ * sets *db and *format; returns EXIT_OK (operands start at optind), RECORD_HELP_SHOWN after printing
+ * usage, or EXIT_USAGE after reporting a bad option. */
+int record_read_options(const char *cmd, const char *usage, int argc, char **argv, const char **db,
+                        const char **format);
+#define RECORD_HELP_SHOWN 1000
+
 /* Checks what the reading commands (history, devices) accept: --format table or json and no operand.
  * Sets *json; returns EXIT_OK, or EXIT_USAGE after saying what is wrong. */
 int record_format_only(const char *cmd, const char *format, int argc, char *const *argv, bool *json);
+/* Appends "k": "v" to the open map of g ("k": null when v is NULL). */
+void record_kv(yajl_gen g, const char *k, const char *v);
 /* Writes what g generated as one line on stdout and empties g for the next row. */
 void record_json_line(yajl_gen g);
 /* Ends the run (partial when some input was rejected) and closes the database. Returns true if

@@ -13,10 +13,7 @@
 #include "../core/str.h"
 #include "xml.h"
 
-static const struct {
-    const char *element;
-    size_t offset;
-} info_fields[] = {
+static const struct xml_field info_fields[] = {
     { "model", offsetof(struct isapi_info, model) },
     { "firmwareVersion", offsetof(struct isapi_info, firmware) },
     { "deviceType", offsetof(struct isapi_info, device_type) },
@@ -48,11 +45,9 @@ static void on_elem(void *ctx, const struct xml_elem *e)
     }
     if (e->depth != 1 || !e->text || o->kind != ISAPI_DEVICE_INFO)
         return;
-    for (size_t i = 0; i < sizeof info_fields / sizeof *info_fields; i++)
-        if (!strcmp(e->name, info_fields[i].element)) {
-            copy((char *)o + info_fields[i].offset, e->text, e->text_len);
-            return;
-        }
+    char *dst = xml_field_dst(info_fields, sizeof info_fields / sizeof *info_fields, e, o);
+    if (dst)
+        copy(dst, e->text, e->text_len);
 }
 
 int isapi_parse(const uint8_t *body, size_t len, struct isapi_info *out)

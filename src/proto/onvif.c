@@ -30,19 +30,16 @@ static void onvif_elem(void *ctx, const struct xml_elem *e)
         o->fault = true;
     if (!e->text)
         return;
-    static const struct {
-        const char *element;
-        size_t offset;
-    } f[] = {
+    static const struct xml_field f[] = {
         { "Manufacturer", offsetof(struct onvif_info, manufacturer) },
         { "Model", offsetof(struct onvif_info, model) },
         { "FirmwareVersion", offsetof(struct onvif_info, firmware) },
         { "SerialNumber", offsetof(struct onvif_info, serial) },
         { "HardwareId", offsetof(struct onvif_info, hardware_id) },
     };
-    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
-        if (!strcmp(e->name, f[i].element))
-            str_copy((char *)o + f[i].offset, ONVIF_MAX_VALUE, e->text, e->text_len);
+    char *dst = xml_field_dst(f, sizeof f / sizeof *f, e, o);
+    if (dst)
+        str_copy(dst, ONVIF_MAX_VALUE, e->text, e->text_len);
 }
 
 int onvif_parse(const uint8_t *body, size_t len, struct onvif_info *out)

@@ -25,21 +25,16 @@ static void upnp_elem(void *ctx, const struct xml_elem *e)
     struct upnp_description *d = ctx;
     if (!e->text)
         return;
-    static const struct {
-        const char *element;
-        size_t offset;
-    } f[] = {
+    static const struct xml_field f[] = {
         { "manufacturer", offsetof(struct upnp_description, manufacturer) },
         { "modelName", offsetof(struct upnp_description, model_name) },
         { "modelNumber", offsetof(struct upnp_description, model_number) },
         { "friendlyName", offsetof(struct upnp_description, friendly_name) },
         { "serialNumber", offsetof(struct upnp_description, serial) },
     };
-    for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
-        char *dst = (char *)d + f[i].offset;
-        if (!strcmp(e->name, f[i].element) && !dst[0]) /* the root device comes first */
-            copy(dst, e->text, e->text_len);
-    }
+    char *dst = xml_field_dst(f, sizeof f / sizeof *f, e, d);
+    if (dst && !dst[0]) /* the root device comes first */
+        copy(dst, e->text, e->text_len);
 }
 
 int upnp_parse(const uint8_t *body, size_t len, struct upnp_description *out)

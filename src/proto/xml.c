@@ -72,3 +72,11 @@ int xml_each(const uint8_t *buf, size_t len, void (*fn)(void *ctx, const struct 
     xmlFreeDoc(doc);
     return visited;
 }
+
+char *xml_field_dst(const struct xml_field *table, size_t n, const struct xml_elem *e, void *base)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(e->name, table[i].element))
+            return (char *)base + table[i].offset;
+    return NULL;
+}

@@ -24,4 +24,13 @@ struct xml_elem {
  * elements visited, or UNMASK_EPARSE when there is no root element. */
 int xml_each(const uint8_t *buf, size_t len, void (*fn)(void *ctx, const struct xml_elem *e), void *ctx);
 
+/* A leaf element whose text goes into a fixed-size char array of a parser's result struct. */
+struct xml_field {
+    const char *element; /* local name */
+    size_t offset;       /* offsetof the destination array */
+};
+
+/* The destination in base of the field table[0..n) that names element e, or NULL. */
+char *xml_field_dst(const struct xml_field *table, size_t n, const struct xml_elem *e, void *base);
+
 #endif

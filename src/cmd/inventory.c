@@ -321,6 +321,7 @@ int cmd_inventory(int argc, char **argv)
     };
     struct judge_opts jo;
     judge_opts_init(&jo, "inventory", usage);
+    jo.far = true;
     struct record_opts ro = { 0 };
     const struct inv_reader *forced = NULL;
     bool no_header = false;

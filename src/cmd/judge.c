@@ -76,7 +76,8 @@ int judge_open(struct judge *j, const struct judge_opts *o)
     j->cache = report_cache_new(j->k.kb);
     j->ctx = (struct report_ctx){ .kb = j->k.kb, .cache = j->cache, .out = j->out,
                                   .color = j->out == stdout && isatty(STDOUT_FILENO) &&
-                                           !getenv("NO_COLOR") };
+                                           !getenv("NO_COLOR"),
+                                  .far = o->far };
     j->write_failed = j->w->begin(&j->ctx) != 0;
     return EXIT_OK;
 }

@@ -53,6 +53,7 @@ struct judge_opts {
     int only;    /* write only verdicts of this kind or worse; -1: all */
     const char *usage;   /* the command's help text, printed for -h */
     const char *command; /* "identify", for messages */
+    bool far;            /* the command's records carry FAR 52.204-25(d) fields (report_ctx.far) */
 };
 
 void judge_opts_init(struct judge_opts *o, const char *command, const char *usage);

@@ -31,12 +31,8 @@ void sbuf_reset(struct sbuf *b)
     b->truncated = false;
 }
 
-void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
+void sbuf_reserve(struct sbuf *b, size_t n)
 {
-    if (n > b->cap - b->len) {
-        n = b->cap - b->len;
-        b->truncated = true;
-    }
     if (b->len + n + 1 > b->alloc) {
         size_t a = b->alloc;
         while (a < b->len + n + 1)
@@ -44,6 +40,15 @@ void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
         b->p = xrealloc(b->p, a);
         b->alloc = a;
     }
+}
+
+void sbuf_add_slow(struct sbuf *b, const char *s, size_t n)
+{
+    if (n > b->cap - b->len) {
+        n = b->cap - b->len;
+        b->truncated = true;
+    }
+    sbuf_reserve(b, n);
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "str.h"
+
 struct sbuf {
     char *p;        /* NUL-terminated contents */
     size_t len;
@@ -38,6 +40,15 @@ static inline void sbuf_add(struct sbuf *b, const char *s, size_t n)
 
 static inline void sbuf_addc(struct sbuf *b, char c) { sbuf_add(b, &c, 1); }
 void sbuf_adds(struct sbuf *b, const char *s);
+/* Makes room for n more bytes and the NUL without changing the contents (for writers that fill the
+ * space themselves, then advance len); the cap is the caller's to check. */
+void sbuf_reserve(struct sbuf *b, size_t n);
+/* Appends v in decimal, without printf (writers number every record). */
+static inline void sbuf_addu(struct sbuf *b, unsigned long v)
+{
+    char num[STR_ULONG_MAX];
+    sbuf_add(b, num, str_ulong(num, v));
+}
 /* Appends a string literal without measuring it. */
 #define sbuf_lit(b, lit) sbuf_add((b), (lit), sizeof(lit) - 1)
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

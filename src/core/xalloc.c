@@ -45,10 +45,8 @@ char *xstrndup(const char *s, size_t n)
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
-void xgrow(void **p, size_t *cap, size_t need, size_t elem)
+void xgrow_slow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return;
     size_t ncap = *cap ? *cap : 8;
     while (ncap < need)
         ncap *= 2;

@@ -10,7 +10,14 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
-/* Grows *p (an array of *cap elements of size elem) so that it holds at least need elements. */
-void xgrow(void **p, size_t *cap, size_t need, size_t elem);
+/* The out-of-line part of xgrow: the reallocation. */
+void xgrow_slow(void **p, size_t *cap, size_t need, size_t elem);
+/* Grows *p (an array of *cap elements of size elem) so that it holds at least need elements. Inline:
+ * hot loops call it for every element they append. */
+static inline void xgrow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need > *cap)
+        xgrow_slow(p, cap, need, elem);
+}
 
 #endif

@@ -2,6 +2,7 @@
 #include "engine.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,12 @@ struct name_info {
     int attr;         /* ATTR_* or -1 */
     int attr_rank;    /* position in attr_fields: lower wins */
     bool mac;         /* mac.oui or mac.address: derive mac.org */
+    bool records;     /* inventory.*: a record, not a device, said it */
 };
+
+/* The name information of static names (obs_add_static), by address: a direct-mapped memo that spares
+ * sources of millions of observations a hash and a string compare each. */
+#define NAME_MEMO 64
 
 struct engine {
     const struct kb *kb;
@@ -64,6 +70,12 @@ struct engine {
     size_t n_touched;
     unsigned *rule_gen;    /* per rule: generation in which it fired (dedupe) */
     unsigned gen;
+    const struct name_info **oni; /* per observation of the device being judged: its name's info */
+    size_t cap_oni;
+    struct {
+        const char *name;
+        const struct name_info *ni;
+    } memo[NAME_MEMO];
 };
 
 static unsigned long hash_name(const char *s)
@@ -113,6 +125,9 @@ struct engine *engine_new(const struct kb *kb, const struct oui_db *ouidb, int a
     }
     name_add(e, "mac.oui")->mac = true;
     name_add(e, "mac.address")->mac = true;
+    for (size_t i = 0; i < e->names_cap; i++)
+        if (e->names[i].name && !strncmp(e->names[i].name, "inventory.", 10))
+            e->names[i].records = true;
     e->kb = kb;
     e->oui = ouidb;
     e->as_of = as_of;
@@ -137,6 +152,7 @@ void engine_free(struct engine *e)
     free(e->max_str);
     free(e->touched);
     free(e->rule_gen);
+    free(e->oni);
     free(e);
 }
 
@@ -150,13 +166,35 @@ static bool re_match(struct engine *e, const pcre2_code *re, const char *s, size
     return rc >= 0;
 }
 
+/* Looks up the names of observations [from, d->n_obs) once, into e->oni and each field_id. */
+static void resolve_names(struct engine *e, struct device *d, size_t from)
+{
+    xgrow((void **)&e->oni, &e->cap_oni, d->n_obs, sizeof *e->oni);
+    for (size_t i = from; i < d->n_obs; i++) {
+        struct observation *o = &d->obs[i];
+        const struct name_info *ni;
+        if (o->name_static) {
+            size_t k = ((uintptr_t)o->name >> 3 ^ (uintptr_t)o->name >> 9) & (NAME_MEMO - 1);
+            if (e->memo[k].name != o->name) {
+                e->memo[k].name = o->name;
+                e->memo[k].ni = name_find(e, o->name);
+            }
+            ni = e->memo[k].ni;
+        } else {
+            ni = name_find(e, o->name);
+        }
+        e->oni[i] = ni;
+        o->field_id = ni ? ni->field_id : -1;
+    }
+}
+
 /* Adds mac.org for every mac.oui / mac.address the registry knows. */
 static void derive_mac_org(struct engine *e, struct device *d)
 {
     size_t n = d->n_obs;
     for (size_t i = 0; i < n; i++) {
         const struct observation *o = &d->obs[i];
-        const struct name_info *ni = name_find(e, o->name);
+        const struct name_info *ni = e->oni[i];
         if (!ni || !ni->mac)
             continue;
         uint64_t v;
@@ -166,8 +204,8 @@ static void derive_mac_org(struct engine *e, struct device *d)
         struct oui_hit hit;
         if (!oui_lookup(e->oui, v, nib, &hit))
             continue;
-        int k = obs_add(d, "mac.org", 7, hit.org, strlen(hit.org), hit.prefix, strlen(hit.prefix),
-                        -1);
+        int k = obs_add_static(d, "mac.org", hit.org, strlen(hit.org), hit.prefix,
+                               strlen(hit.prefix), -1);
         if (k >= 0)
             d->obs[k].derived_from = (int)i;
     }
@@ -215,8 +253,7 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
     int attr_rank[N_ATTR] = { 1 << 30, 1 << 30, 1 << 30 };
     const char *direct[N_ATTR] = { 0 };
     for (size_t i = 0; i < d->n_obs; i++) {
-        const struct name_info *ni = name_find(e, d->obs[i].name);
-        d->obs[i].field_id = ni ? ni->field_id : -1;
+        const struct name_info *ni = e->oni[i];
         /* Attributes observed directly, used when no rule captures them. */
         if (ni && ni->attr >= 0 && d->obs[i].value_len && ni->attr_rank < attr_rank[ni->attr]) {
             attr_rank[ni->attr] = ni->attr_rank;
@@ -396,8 +433,12 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
         memset(e->rule_gen, 0, kb->n_rules * sizeof *e->rule_gen);
         e->gen = 1;
     }
-    if (e->oui)
+    resolve_names(e, d, 0);
+    if (e->oui) {
+        size_t n = d->n_obs;
         derive_mac_org(e, d);
+        resolve_names(e, d, n);
+    }
 
     const char *attrs[N_ATTR] = { 0 };
     match_rules(e, d, attrs);
@@ -503,8 +544,9 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
      * nothing answered on a network. */
     bool records = false, other = false;
     for (size_t i = 0; i < d->n_obs; i++) {
+        const struct name_info *ni = e->oni[i];
         const char *nm = d->obs[i].name;
-        if (!strncmp(nm, "inventory.", 10))
+        if (ni ? ni->records : !strncmp(nm, "inventory.", 10))
             records = true;
         else if (strncmp(nm, "mac.", 4))
             other = true;

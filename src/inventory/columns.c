@@ -368,9 +368,10 @@ static const char *trim(const char *s, size_t n, size_t *out)
     return s;
 }
 
+/* name is one of this file's literals. */
 static void add(struct device *d, const char *name, const char *v, size_t n)
 {
-    obs_add(d, name, strlen(name), v, n, NULL, 0, -1);
+    obs_add_static(d, name, v, n, NULL, 0, -1);
 }
 
 size_t columns_observe(const struct columns *c, const struct inv_cell *cells, size_t n,

@@ -1,6 +1,7 @@
 /* obs.c: see obs.h. */
 #include "obs.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,18 +87,18 @@ static const char *copy_text(struct arena *a, const char *s, size_t n, size_t ma
     return o;
 }
 
-int obs_add(struct device *d, const char *name, size_t name_len, const char *value, size_t value_len,
-            const char *path, size_t path_len, int port)
+/* The body of obs_add and obs_add_static: name is already checked and lives long enough. */
+static int add(struct device *d, const char *name, bool name_static, const char *value,
+               size_t value_len, const char *path, size_t path_len, int port)
 {
-    if (!obs_name_valid(name, name_len))
-        return UNMASK_EPARSE;
     if (d->n_obs >= OBS_MAX_PER_DEVICE) {
         d->n_dropped++;
         return UNMASK_ELIMIT;
     }
     xgrow((void **)&d->obs, &d->cap_obs, d->n_obs + 1, sizeof *d->obs);
     struct observation *o = &d->obs[d->n_obs];
-    o->name = arena_strndup(&d->arena, name, name_len);
+    o->name = name;
+    o->name_static = name_static;
     o->value = copy_text(&d->arena, value, value_len, OBS_MAX_VALUE, &o->value_len, &o->truncated);
     o->path = NULL;
     if (path) {
@@ -109,4 +110,24 @@ int obs_add(struct device *d, const char *name, size_t name_len, const char *val
     o->derived_from = -1;
     o->field_id = -1;
     return (int)d->n_obs++;
+}
+
+int obs_add(struct device *d, const char *name, size_t name_len, const char *value, size_t value_len,
+            const char *path, size_t path_len, int port)
+{
+    if (!obs_name_valid(name, name_len))
+        return UNMASK_EPARSE;
+    if (d->n_obs >= OBS_MAX_PER_DEVICE) { /* before the copy below */
+        d->n_dropped++;
+        return UNMASK_ELIMIT;
+    }
+    return add(d, arena_strndup(&d->arena, name, name_len), false, value, value_len, path, path_len,
+               port);
+}
+
+int obs_add_static(struct device *d, const char *name, const char *value, size_t value_len,
+                   const char *path, size_t path_len, int port)
+{
+    assert(obs_name_valid(name, strlen(name)));
+    return add(d, name, true, value, value_len, path, path_len, port);
 }

@@ -4,7 +4,7 @@
  * fragments (each rule's static evidence members, each maker's lists) into every verdict, which a
  * generator's state machine does not allow; that halves the cost of a verdict line. Strings are
  * escaped per RFC 8259 section 7; the inputs are valid UTF-8 (obs_add repairs device data, kb_load
- * rejects files that are not UTF-8). tests/fuzz/fuzz_jsonw.c parses every output back with yajl. */
+ * rejects files that are not UTF-8). tests/fuzz/fuzz_writers.c parses every output back with yajl. */
 #ifndef UNMASK_JSONW_H
 #define UNMASK_JSONW_H
 
@@ -22,6 +22,11 @@ void jw_cstr(struct sbuf *b, const char *s);
  * letters, digits and '_' (it is not escaped; the "" concatenation refuses anything but a literal,
  * and its length is known at compile time). */
 #define jw_key(b, key, first) jw_key_n((b), "\"" key "\":", sizeof("\"" key "\":") - 1, (first))
-void jw_key_n(struct sbuf *b, const char *quoted, size_t n, int first);
+static inline void jw_key_n(struct sbuf *b, const char *quoted, size_t n, int first)
+{
+    if (!first)
+        sbuf_addc(b, ',');
+    sbuf_add(b, quoted, n);
+}
 
 #endif

@@ -140,14 +140,8 @@ static void render_observation(struct sbuf *b, const struct device *d, const str
     jw_key(b, "value", 0);
     jw_str(b, ob->value, ob->value_len);
     if (ob->port >= 0) {
-        char num[8];
-        size_t i = sizeof num;
-        int v = ob->port;
-        do
-            num[--i] = (char)('0' + v % 10);
-        while ((v /= 10) && i);
         jw_key(b, "port", 0);
-        sbuf_add(b, num + i, sizeof num - i);
+        sbuf_addu(b, (unsigned long)ob->port);
     }
     if (ob->path)
         jw_kv(b, "path", ob->path, 0);
@@ -195,7 +189,7 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         jw_kv(b, "file", x->file, 0);
     if (x && x->row > 0) {
         jw_key(b, "row", 0);
-        sbuf_printf(b, "%ld", x->row);
+        sbuf_addu(b, (unsigned long)x->row);
     }
     if (x && x->address)
         jw_kv(b, "address", x->address, 0);
@@ -205,8 +199,9 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         jw_key(b, "ports", 0);
         sbuf_addc(b, '[');
         for (size_t i = 0; i < x->n_ports; i++) {
-            sbuf_printf(b, "%s{\"port\":%d,", i ? "," : "", x->ports[i].port);
-            jw_kv(b, "proto", x->ports[i].proto, 1);
+            sbuf_add(b, ",{\"port\":" + !i, i ? 9 : 8); /* no comma before the first */
+            sbuf_addu(b, (unsigned long)x->ports[i].port);
+            jw_kv(b, "proto", x->ports[i].proto, 0);
             jw_kv(b, "service", x->ports[i].service, 0);
             sbuf_addc(b, '}');
         }
@@ -277,7 +272,7 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         render_far(b, x->far);
     if (d->n_dropped) {
         jw_key(b, "observations_dropped", 0);
-        sbuf_printf(b, "%zu", d->n_dropped);
+        sbuf_addu(b, d->n_dropped);
     }
     sbuf_addc(b, '}');
 }

@@ -54,6 +54,8 @@ struct report_ctx {
     const struct report_cache *cache; /* borrowed: pre-rendered knowledge, see report_cache_new */
     FILE *out;            /* borrowed */
     bool color;           /* table only: ANSI colours (a terminal without NO_COLOR) */
+    bool far;             /* records carry FAR 52.204-25(d) fields (inventory): CSV adds their
+                           * columns, the table prints them under flagged rows */
     long counts[V_N_KIND];
     long n_devices;
     void *priv;           /* writer state */

@@ -16,6 +16,23 @@ static void cell(FILE *f, const char *s, size_t width, bool last)
             fputc(' ', f);
 }
 
+/* The FAR 52.204-25(d)(2)(i) fields of a flagged record, indented under its row ("-" when the
+ * record lacks one); mitigation is the user's to write, so it is not shown. */
+static void far_line(FILE *f, const struct report_far *r)
+{
+    static const char *const label[] = { "contract", "order", "supplier", "UEI", "CAGE",
+                                         "brand", "model", "item" };
+    const char *val[] = { r->contract, r->order, r->supplier, r->supplier_uei, r->cage,
+                          r->brand, r->model, r->description };
+    fputs("  FAR 52.204-25(d):", f);
+    for (size_t i = 0; i < sizeof label / sizeof *label; i++) {
+        char buf[256];
+        text_clean(val[i] ? val[i] : "-", val[i] ? strlen(val[i]) : 1, buf, sizeof buf, 60);
+        fprintf(f, "%s %s %s", i ? "," : "", label[i], buf);
+    }
+    fputc('\n', f);
+}
+
 static int table_begin(struct report_ctx *ctx)
 {
     fprintf(ctx->out, "%-22s  %-11s  %-12s  %-16s  %-4s  %-18s  %s\n", "DEVICE", "VERDICT", "MAKER",
@@ -53,6 +70,8 @@ static int table_device(struct report_ctx *ctx, const struct device *d, const st
         cell(f, "-", 60, true);
     }
     fputc('\n', f);
+    if (ctx->far && x && x->far && (v->kind == V_COVERED || v->kind == V_WHITE_LABEL))
+        far_line(f, x->far);
     return ferror(f) ? -1 : 0;
 }
 

@@ -11,8 +11,10 @@ covered maker, and an unrelated laptop.
   $ $UNMASK inventory --format table $D/register.csv
   DEVICE                  VERDICT      MAKER         BRAND             CONF  MODEL               STRONGEST EVIDENCE
   A-1                     white-label  covco         ReLabel           0.85  RL-100              covco-org (strong)
+    FAR 52.204-25(d): contract GS-07F-0001X, order PO-17, supplier Acme Integrators, UEI -, CAGE -, brand ReLabel, model RL-100, item Dome camera, 4 MP
   A-2                     suspect      covco         ReLabel           0.20  RL-200              brand relationship
   A-3                     covered      covco         -                 0.85  -                   covco-org (strong)
+    FAR 52.204-25(d): contract -, order -, supplier -, UEI -, CAGE -, brand CovCo, model -, item Switch
   A-4                     unknown      -             -                 0.00  X1                  -
   
   4 devices: 1 covered, 1 white-label, 1 suspect, 0 clear, 1 unknown
@@ -30,6 +32,17 @@ Each result carries the file and the row's line (the header is line 1); a flagge
   A-3 4 covered register.csv {"contract_number": null, "order_number": null, "supplier_name": null, "supplier_uei": null, "cage_code": null, "brand": "CovCo", "model_number": null, "item_description": "Switch", "mitigation": ""}
   A-4 5 unknown register.csv null
 
+CSV carries the same FAR 52.204-25(d) fields in nine more columns, filled for covered and white-label
+rows (mitigation present and empty); the table prints them under those rows.
+
+  $ $UNMASK inventory --format csv $D/register.csv | python3 -c '
+  > import csv, sys
+  > for r in csv.DictReader(sys.stdin):
+  >     print(r["id"], r["verdict"], "|".join(r[k] for k in r if k.startswith("far_")))'
+  A-1 white-label GS-07F-0001X|PO-17|Acme Integrators|||ReLabel|RL-100|Dome camera, 4 MP|
+  A-2 suspect ||||||||
+  A-3 covered |||||CovCo||Switch|
+  A-4 unknown ||||||||
   $ $UNMASK inventory --format json $D/register.csv | sed -n 2p | python3 -c 'import json,sys; print(json.load(sys.stdin)["explanation"])'
   Declared brand ReLabel only: ReLabel is reported as built by CovCo (- to -, evidence grade M), but no device evidence confirms CovCo made it.
 
@@ -42,7 +55,9 @@ names one; --only KIND prints the rows judged KIND or worse and still counts all
   $ $UNMASK inventory --format table --only white-label $D/register.csv $D/semicolon.csv
   DEVICE                  VERDICT      MAKER         BRAND             CONF  MODEL               STRONGEST EVIDENCE
   A-1                     white-label  covco         ReLabel           0.85  RL-100              covco-org (strong)
+    FAR 52.204-25(d): contract GS-07F-0001X, order PO-17, supplier Acme Integrators, UEI -, CAGE -, brand ReLabel, model RL-100, item Dome camera, 4 MP
   A-3                     covered      covco         -                 0.85  -                   covco-org (strong)
+    FAR 52.204-25(d): contract -, order -, supplier -, UEI -, CAGE -, brand CovCo, model -, item Switch
   
   5 devices: 1 covered, 1 white-label, 2 suspect, 0 clear, 1 unknown
 

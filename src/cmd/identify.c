@@ -74,6 +74,8 @@ int cmd_identify(int argc, char **argv)
             fclose(in);
         return judge_close(&j, true);
     }
+    if (record_is_regular(in_name)) /* a file is read at full speed: commit in batches */
+        record_batch(&rec, &j);
     struct device d;
     obs_device_init(&d);
     struct linereader lr;
@@ -108,11 +110,9 @@ int cmd_identify(int argc, char **argv)
         if (d.n_dropped)
             log_warn("%s:%ld: %zu observations beyond %d dropped", shown, lr.lineno, d.n_dropped,
                      OBS_MAX_PER_DEVICE);
-        /* Recorded before it is written: every device printed is already stored. */
-        struct verdict v;
+        struct verdict v; /* printed once stored */
         judge_verdict(&j, &d, &v);
-        record_device(&rec, &d, &v, NULL);
-        judge_write(&j, &d, &v, NULL);
+        record_write(&rec, &j, &d, &v, NULL);
     }
     linereader_deinit(&lr);
     obs_device_deinit(&d);

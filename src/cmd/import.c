@@ -57,8 +57,7 @@ static int on_host(void *ctx, const struct nmap_host *h)
     struct report_extra x = { .file = m->file, .row = h->line, .address = h->address, .mac = h->mac };
     struct verdict v;
     judge_verdict(m->j, h->d, &v);
-    record_device(m->rec, h->d, &v, &x); /* recorded before it is written */
-    judge_write(m->j, h->d, &v, &x);
+    record_write(m->rec, m->j, h->d, &v, &x);
     return 0;
 }
 
@@ -104,12 +103,8 @@ int cmd_import(int argc, char **argv)
         record_close(&rec, true);
         return rc;
     }
-    char input[1024] = "";
-    for (int i = optind; i < argc; i++) {
-        size_t l = strlen(input);
-        snprintf(input + l, sizeof input - l, "%s%s", l ? " " : "", argv[i]);
-    }
-    if (record_begin(&rec, "import", input, &j.k, knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
+    if (record_begin_files(&rec, &j, "import", argv + optind, argc - optind,
+                           knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
         record_close(&rec, true);
         return judge_close(&j, true);
     }

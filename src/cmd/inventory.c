@@ -184,8 +184,7 @@ static void screen(struct run *r, long line, const struct inv_cell *cells, size_
             far.model = verdict.model;
         x.far = &far;
     }
-    record_device(r->rec, d, &verdict, &x); /* recorded before it is written */
-    judge_write(r->j, d, &verdict, &x);
+    record_write(r->rec, r->j, d, &verdict, &x); /* printed once stored */
     r->rows++;
 }
 
@@ -377,13 +376,8 @@ int cmd_inventory(int argc, char **argv)
         record_close(&rec, true);
         goto done;
     }
-    /* The run's input: the files, as given (cut to a sensible length). */
-    char input[1024] = "";
-    for (int i = optind; i < argc; i++) {
-        size_t l = strlen(input);
-        snprintf(input + l, sizeof input - l, "%s%s", l ? " " : "", argv[i]);
-    }
-    if (record_begin(&rec, "inventory", input, &j.k, knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
+    if (record_begin_files(&rec, &j, "inventory", argv + optind, argc - optind,
+                           knowledge_rules_path(jo.ko.rules)) != EXIT_OK) {
         record_close(&rec, true);
         rc = judge_close(&j, true);
         goto done;

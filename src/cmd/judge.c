@@ -109,8 +109,43 @@ void judge_device(struct judge *j, struct device *d, const struct report_extra *
     judge_write(j, d, v, x);
 }
 
+void judge_hold(struct judge *j)
+{
+    if (j->held)
+        return;
+    if (!(j->held = open_memstream(&j->held_buf, &j->held_len))) {
+        fprintf(stderr, "unmask: out of memory (output buffer)\n");
+        abort(); /* as xalloc does: printing unheld would break "printed means stored" */
+    }
+    j->ctx.out = j->held;
+}
+
+void judge_release(struct judge *j)
+{
+    if (!j->held)
+        return;
+    if (fflush(j->held) != 0 ||
+        (j->held_len && fwrite(j->held_buf, 1, j->held_len, j->out) != j->held_len) ||
+        fflush(j->out) != 0)
+        j->write_failed = true;
+    fseeko(j->held, 0, SEEK_SET); /* the next flush sets held_len to what follows */
+}
+
+void judge_unhold(struct judge *j)
+{
+    if (!j->held)
+        return;
+    judge_release(j);
+    fclose(j->held);
+    free(j->held_buf);
+    j->held = NULL;
+    j->held_buf = NULL;
+    j->ctx.out = j->out;
+}
+
 int judge_close(struct judge *j, bool input_errors)
 {
+    judge_unhold(j);
     if (!j->write_failed && j->w->end(&j->ctx) != 0)
         j->write_failed = true;
     if (j->write_failed)

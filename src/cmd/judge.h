@@ -75,6 +75,9 @@ struct judge {
     int only;
     bool flagged;         /* --fail-on matched */
     bool write_failed;
+    FILE *held;           /* judge_hold: the memory stream verdicts go to, else NULL */
+    char *held_buf;
+    size_t held_len;
 };
 
 /* Loads the knowledge, opens the output and starts the writer. Returns EXIT_OK, or the exit code
@@ -87,7 +90,14 @@ void judge_device(struct judge *j, struct device *d, const struct report_extra *
 void judge_verdict(struct judge *j, struct device *d, struct verdict *v);
 void judge_write(struct judge *j, const struct device *d, const struct verdict *v,
                  const struct report_extra *x);
-/* Ends the writer, closes the output, frees everything. Returns the exit code: EXIT_RUNTIME if
+/* Holds the written verdicts back in memory until judge_release (the recorder's batches: nothing is
+ * printed before it is stored). */
+void judge_hold(struct judge *j);
+/* Writes out what is held back, and keeps holding. */
+void judge_release(struct judge *j);
+/* Writes out what is held back and stops holding. */
+void judge_unhold(struct judge *j);
+/* Ends the writer (after judge_unhold), closes the output, frees everything. Returns the exit code: EXIT_RUNTIME if
  * input_errors or the output failed, EXIT_FLAGGED if --fail-on matched, else EXIT_OK. */
 int judge_close(struct judge *j, bool input_errors);
 

@@ -4,11 +4,14 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../core/err.h"
 #include "../core/log.h"
 #include "../report/text.h"
 #include "../store/store.h"
+#include "judge.h"
 
 bool record_opt(struct record_opts *o, int c, const char *arg)
 {
@@ -66,18 +69,71 @@ int record_begin(struct recorder *r, const char *source, const char *input,
     return EXIT_OK;
 }
 
-void record_device(struct recorder *r, const struct device *d, const struct verdict *v,
+/* Stops holding output back: what waits is written (it is stored, or recording has failed). */
+static void unhold(struct recorder *r)
+{
+    if (r->held)
+        judge_unhold(r->held);
+    r->held = NULL;
+}
+
+bool record_device(struct recorder *r, const struct device *d, const struct verdict *v,
                    const struct report_extra *x)
 {
     if (!r->st)
-        return;
-    if (store_record(r->st, r->run, d, v, x) < 0) {
-        log_error("%s: cannot record device '%s': %s; the run goes on without recording", r->path,
-                  d->id ? d->id : "", store_errmsg(r->st));
+        return true;
+    int rc = store_record(r->st, r->run, d, v, x);
+    if (rc < 0) {
+        log_error("%s: cannot record device '%s'%s: %s; the run goes on without recording", r->path,
+                  d->id ? d->id : "", r->held ? " (nor those since the last commit)" : "",
+                  store_errmsg(r->st));
         r->failed = true;
         store_close(r->st);
         r->st = NULL;
+        unhold(r);
     }
+    return rc != 0;
+}
+
+void record_batch(struct recorder *r, struct judge *j)
+{
+    if (!r->st)
+        return;
+    store_set_batch(r->st, RECORD_BATCH, RECORD_BATCH_MS);
+    judge_hold(j);
+    r->held = j;
+}
+
+bool record_is_regular(const char *path)
+{
+    struct stat sb;
+    int rc = strcmp(path, "-") ? stat(path, &sb) : fstat(STDIN_FILENO, &sb);
+    return rc == 0 && S_ISREG(sb.st_mode);
+}
+
+int record_begin_files(struct recorder *r, struct judge *j, const char *source, char *const *files,
+                       int n, const char *rules)
+{
+    char input[1024] = ""; /* the files, as given, cut to a sensible length */
+    bool regular = true;
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(input);
+        snprintf(input + l, sizeof input - l, "%s%s", l ? " " : "", files[i]);
+        regular &= record_is_regular(files[i]);
+    }
+    int rc = record_begin(r, source, input, &j->k, rules);
+    if (rc == EXIT_OK && regular)
+        record_batch(r, j);
+    return rc;
+}
+
+void record_write(struct recorder *r, struct judge *j, const struct device *d,
+                  const struct verdict *v, const struct report_extra *x)
+{
+    bool committed = record_device(r, d, v, x);
+    judge_write(j, d, v, x);
+    if (committed && r->held)
+        judge_release(j);
 }
 
 bool record_close(struct recorder *r, bool partial)
@@ -91,6 +147,7 @@ bool record_close(struct recorder *r, bool partial)
         store_close(r->st);
         r->st = NULL;
     }
+    unhold(r);
     return r->failed;
 }
 

@@ -7,8 +7,9 @@
  *     if ((rc = record_open(&r, &ro)) != EXIT_OK) return rc;
  *     ... load the knowledge ...
  *     if ((rc = record_begin(&r, "identify", input, &knowledge, rules_path)) != EXIT_OK) ...
- *     for each device: judge it; record_device(&r, &d, &v, &x); then write it (so every device
- *                      printed is already stored)
+ *     record_batch(&r, &j);      when the input is a file read at full speed (not a scan)
+ *     for each device: judge it; record_write(&r, &j, &d, &v, &x): it is written once it is
+ *                      committed, so every device printed is already stored
  *     bool failed = record_close(&r, input_errors);
  *
  * Subcommands return exit codes (err.h); only main() ends the process. */
@@ -25,6 +26,7 @@
 #include "common.h"
 
 struct store;
+struct judge;
 
 enum { RECORD_OPT_DB = 0x1100, RECORD_OPT_NO_DB };
 #define RECORD_LONGOPTS                                                                            \
@@ -47,6 +49,7 @@ struct recorder {
     long long run;
     char path[4096];
     bool failed;      /* a device could not be recorded (reported once) */
+    struct judge *held; /* record_batch: the judge whose output waits for each commit */
 };
 
 /* Opens (creating) the database, before the work starts, so that a database that cannot be used
@@ -57,9 +60,28 @@ int record_open(struct recorder *r, const struct record_opts *o);
  * record_close). Does nothing with --no-db. Returns EXIT_OK or EXIT_RUNTIME (reported). */
 int record_begin(struct recorder *r, const char *source, const char *input,
                  const struct knowledge *k, const char *rules);
-/* Records one judged device; on failure reports it once and stops recording (the run goes on). */
-void record_device(struct recorder *r, const struct device *d, const struct verdict *v,
+/* Records one judged device; on failure reports it once and stops recording (the run goes on).
+ * Returns true when every device recorded so far is committed (always, unless batching). */
+bool record_device(struct recorder *r, const struct device *d, const struct verdict *v,
                    const struct report_extra *x);
+/* Commits in batches (up to RECORD_BATCH devices, at most RECORD_BATCH_MS old) and holds j's output
+ * back until each commit (judge_hold), so that every device printed is still stored. A commit per
+ * device writes the same pages again and again: batches record over ten times as many devices a
+ * second. For the commands that read a file at full speed; a scan, whose devices trickle in, and a
+ * pipe, which may stall, commit each device at once so that it is printed at once. Does nothing
+ * with --no-db. */
+#define RECORD_BATCH 2000
+#define RECORD_BATCH_MS 250
+void record_batch(struct recorder *r, struct judge *j);
+/* record_begin for a run over the files files[0..n) ("-": standard input), named together as the
+ * run's input, then record_batch when every one is a regular file. */
+int record_begin_files(struct recorder *r, struct judge *j, const char *source, char *const *files,
+                       int n, const char *rules);
+/* True if path ("-": standard input) is a regular file, which is read at full speed (no stall). */
+bool record_is_regular(const char *path);
+/* record_device, then judge_write: the verdict is printed now, or with its batch's commit. */
+void record_write(struct recorder *r, struct judge *j, const struct device *d,
+                  const struct verdict *v, const struct report_extra *x);
 /* Opens the database for the commands that read it (history, devices, diff, report): db, or the
  * default path when NULL. Returns EXIT_OK with *st set, or EXIT_RUNTIME after reporting why (a
  * missing database names the commands that create one). */

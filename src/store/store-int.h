@@ -26,6 +26,10 @@ struct store {
     struct sbuf evidence; /* one record's evidence text */
     struct sbuf ports;    /* one record's open ports */
     void *md;     /* EVP_MD_CTX for observation digests */
+    /* the open batch (store_set_batch): records not yet committed */
+    int batch_max, batch_ms;
+    int batch_n;           /* records in the open transaction; 0: none open */
+    long long batch_start; /* CLOCK_MONOTONIC milliseconds of its first record */
 };
 
 /* Returns the cached statement for sql (prepared on first use), reset and with its bindings

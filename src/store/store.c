@@ -203,6 +203,14 @@ static int tx_commit(struct store *st)
 
 /* The time runs are stamped with: now, or $SOURCE_DATE_EPOCH when set (reproducible output, tests;
  * https://reproducible-builds.org/specs/source-date-epoch/). */
+/* Milliseconds of CLOCK_MONOTONIC, for batch ages. */
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void now_iso(char out[24])
 {
     time_t t = time(NULL);
@@ -327,6 +335,7 @@ int store_open(const char *path, int flags, struct store **out)
         }
     }
     struct store *st = xcalloc(1, sizeof *st);
+    st->batch_max = 1;
     *out = st;
     int oflags = SQLITE_OPEN_READWRITE | (memory ? SQLITE_OPEN_CREATE | SQLITE_OPEN_MEMORY : 0);
     if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK)
@@ -356,6 +365,7 @@ void store_close(struct store *st)
 {
     if (!st)
         return;
+    store_commit(st); /* the records of an open batch are complete: keep them */
     for (size_t i = 0; i < st->n_stmts; i++)
         sqlite3_finalize(st->stmts[i].stmt);
     sqlite3_close(st->db);
@@ -425,8 +435,8 @@ int store_end_run(struct store *st, long long run_id, enum store_run_status stat
     }
     char finished[24];
     now_iso(finished);
-    int rc = tx_begin(st);
-    if (rc < 0)
+    int rc = store_commit(st);
+    if (rc < 0 || (rc = tx_begin(st)) < 0)
         return rc;
     sqlite3_stmt *s = store_stmt(st, SQL_END_RUN);
     if (!s) {
@@ -760,8 +770,12 @@ int store_record(struct store *st, long long run_id, const struct device *d, con
         return rc;
     evidence_text(&st->evidence, kb, d, v);
 
-    if ((rc = tx_begin(st)) < 0)
-        return rc;
+    if (!st->batch_n) {
+        if ((rc = tx_begin(st)) < 0)
+            return rc;
+        st->batch_start = now_ms();
+    }
+    st->batch_n++;
     long long device_id, set_id;
     if ((rc = device_upsert(st, &k, &device_id)) < 0 || (rc = obs_set(st, d, dg, n_obs, &set_id)) < 0)
         goto fail;
@@ -802,8 +816,26 @@ int store_record(struct store *st, long long run_id, const struct device *d, con
     }
     if ((rc = step_done(st, s, "store record")) < 0)
         goto fail;
-    return tx_commit(st);
+    if (st->batch_n < st->batch_max && now_ms() - st->batch_start < st->batch_ms)
+        return 0;
+    return store_commit(st);
 fail:
     tx_rollback(st);
+    st->batch_n = 0;
     return rc;
+}
+
+void store_set_batch(struct store *st, int records, int ms)
+{
+    st->batch_max = records > 1 ? records : 1;
+    st->batch_ms = ms > 0 ? ms : 0;
+}
+
+int store_commit(struct store *st)
+{
+    if (!st->batch_n)
+        return 0;
+    st->batch_n = 0;
+    int rc = tx_commit(st);
+    return rc < 0 ? rc : 1;
 }

@@ -10,10 +10,12 @@
  *     for each device: engine_judge(e, &d, &v); store_record(st, run, &d, &v, &x); then print it
  *     store_end_run(st, run, STORE_RUN_COMPLETE); store_close(st);
  *
- * Every store_record is its own transaction, committed before it returns: a process killed at any
- * moment (SIGKILL included) leaves a consistent database that holds every device it recorded, and a
- * device printed after store_record returned is always stored. Several processes may write one
- * database at once (WAL journal, a busy timeout and retries); nothing is lost.
+ * By default every store_record is its own transaction, committed before it returns; with
+ * store_set_batch, records are committed in groups, and a caller prints a record once store_record
+ * or store_commit has said it is committed. Either way a process killed at any moment (SIGKILL
+ * included) leaves a consistent database that holds every committed device, and a device printed
+ * after its commit is always stored. Several processes may write one database at once (WAL journal,
+ * a busy timeout and retries); nothing is lost.
  *
  * Reading: queries call back once per row with views that are valid only during the callback. A
  * callback returning non-zero stops the query, which then returns that value.
@@ -68,12 +70,24 @@ struct store_run_meta {
 /* Starts a run; *run_id names it. One run at a time per handle. UNMASK_EUSAGE for an unknown
  * source or a run already open, UNMASK_EDB if the database failed. */
 int store_begin_run(struct store *st, const struct store_run_meta *m, long long *run_id);
-/* Records one judged device in the open run and commits it. d, v and x (x may be NULL) are
- * borrowed. The device is matched to a known one by MAC (x->mac, then the mac.address, sadp.mac
- * or dhip.mac observations), then serial, then address, then name (docs/STORE.md). Only the
- * source's observations are kept (derived ones are not). Returns UNMASK_OK or UNMASK_EDB. */
+/* Records one judged device in the open run. d, v and x (x may be NULL) are borrowed. The device is
+ * matched to a known one by MAC (x->mac, then the mac.address, sadp.mac or dhip.mac observations),
+ * then serial, then address, then name (docs/STORE.md). Only the source's observations are kept
+ * (derived ones are not). Commits the open batch when it is full (store_set_batch; by default every
+ * record is a batch of its own). Returns 1 when it committed (every record so far is durable), 0 when
+ * the record waits in the open batch, or UNMASK_EDB (the open batch is rolled back: its records are
+ * lost). */
 int store_record(struct store *st, long long run_id, const struct device *d, const struct verdict *v,
                  const struct report_extra *x);
+/* Groups records into transactions of up to `records` records, committed when that many wait or when
+ * `ms` milliseconds have passed since the first of them (checked at each record): one commit writes
+ * each touched page once, where a commit per record writes it again and again (about 7,000 records a
+ * second against over 100,000). The caller holds back what it prints about a record until the record
+ * is committed (store_record returns 1, or store_commit). records <= 1: every record commits. */
+void store_set_batch(struct store *st, int records, int ms);
+/* Commits the open batch. Returns 1 if records were committed, 0 if none waited, or UNMASK_EDB (the
+ * batch is rolled back). */
+int store_commit(struct store *st);
 
 enum store_run_status { STORE_RUN_COMPLETE, STORE_RUN_PARTIAL, STORE_RUN_FAILED };
 /* Marks the run finished with a status: complete, partial (some input was rejected) or failed. */

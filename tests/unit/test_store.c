@@ -79,9 +79,10 @@ static long long begin(struct store *st, const char *source)
     return run;
 }
 
+/* Records the current device; by default every record commits (store_record returns 1). */
 static void record(struct store *st, long long run, const struct report_extra *x)
 {
-    if (!CHECK_EQ_INT(store_record(st, run, &dev, &v, x), UNMASK_OK))
+    if (!CHECK_EQ_INT(store_record(st, run, &dev, &v, x), 1))
         fprintf(stderr, "  %s\n", store_errmsg(st));
 }
 
@@ -450,6 +451,47 @@ TEST(misuse)
     teardown();
 }
 
+/* store_set_batch: records wait in one transaction, invisible to readers, until the batch is full,
+ * store_commit, the end of the run or the close; a batch older than its age limit commits at once. */
+TEST(batches)
+{
+    setup();
+    struct store *st;
+    REQUIRE(store_open(path, STORE_CREATE, &st) == UNMASK_OK);
+    long long run = begin(st, "inventory");
+    store_set_batch(st, 3, 60000);
+    static const char *const names[] = { "b1", "b2", "b3", "b4", "b5", "b6" };
+    static const int committed[] = { 0, 0, 1, 0, 0 };
+    for (int i = 0; i < 5; i++) {
+        CONTEXT("record %d", i + 1);
+        device(names[i], "http.server", "App-webs/", NULL);
+        CHECK_EQ_INT(store_record(st, run, &dev, &v, NULL), committed[i]);
+        CHECK_EQ_INT(sql_int("SELECT count(*) FROM records"), i < 2 ? 0 : 3);
+    }
+    CONTEXT("commit");
+    CHECK_EQ_INT(store_commit(st), 1);
+    CHECK_EQ_INT(store_commit(st), 0);
+    CHECK_EQ_INT(sql_int("SELECT count(*) FROM records"), 5);
+    CONTEXT("age limit");
+    store_set_batch(st, 100, 0);
+    device(names[5], "http.server", "App-webs/", NULL);
+    CHECK_EQ_INT(store_record(st, run, &dev, &v, NULL), 1);
+    CONTEXT("end of run");
+    store_set_batch(st, 100, 60000);
+    device("b7", "http.server", "App-webs/", NULL);
+    CHECK_EQ_INT(store_record(st, run, &dev, &v, NULL), 0);
+    CHECK_EQ_INT(store_end_run(st, run, STORE_RUN_COMPLETE), UNMASK_OK);
+    CHECK_EQ_INT(sql_int("SELECT count(*) FROM records"), 7);
+    CHECK_EQ_INT(sql_int("SELECT count(*) FROM runs WHERE status = 'complete'"), 1);
+    CONTEXT("close");
+    run = begin(st, "inventory");
+    device("b8", "http.server", "App-webs/", NULL);
+    CHECK_EQ_INT(store_record(st, run, &dev, &v, NULL), 0);
+    store_close(st);
+    CHECK_EQ_INT(sql_int("SELECT count(*) FROM records"), 8);
+    teardown();
+}
+
 TEST(mac_normalise)
 {
     static const struct {
@@ -501,5 +543,5 @@ TEST(default_path)
 
 HARNESS_MAIN(T(create_and_migrate), T(newer_schema_and_not_a_database), T(identity_across_runs),
              T(runs_diff_and_last_runs), T(run_devices_rebuild), T(migrate_from_version_1), T(misuse),
-             T(mac_normalise),
+             T(batches), T(mac_normalise),
              T(default_path))

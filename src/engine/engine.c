@@ -51,6 +51,25 @@ struct name_info {
     bool records;     /* inventory.*: a record, not a device, said it */
 };
 
+/* A memo of rule matches by (field, value): inventories repeat the same brands, models, descriptions
+ * and MAC registrants row after row, and a pattern gives the same answer on the same value. Direct-
+ * mapped and bounded: values up to MEMO_VALUE bytes, at most MEMO_HITS matching rules each; anything
+ * else is matched afresh. What depends on the rest of the device (a rule's `also` conditions, a rule
+ * that already fired) is decided at each use. */
+#define MEMO_SLOTS 4096
+#define MEMO_VALUE 64
+#define MEMO_HITS 8
+struct memo_hit {
+    int rule;
+    uint8_t cap[3][2]; /* per ATTR_*: { start, end } of the capture in the value; start == end: none */
+};
+struct memo {
+    int field_id; /* -1: empty */
+    uint8_t len, n_hits;
+    char value[MEMO_VALUE];
+    struct memo_hit hit[MEMO_HITS];
+};
+
 /* The name information of static names (obs_add_static), by address: a direct-mapped memo that spares
  * sources of millions of observations a hash and a string compare each. */
 #define NAME_MEMO 64
@@ -75,7 +94,9 @@ struct engine {
     struct {
         const char *name;
         const struct name_info *ni;
-    } memo[NAME_MEMO];
+    } name_memo[NAME_MEMO];
+    struct memo *memo;     /* MEMO_SLOTS */
+    bool *field_path;      /* per kb field: a rule of it tests the path, so values alone decide nothing */
 };
 
 static unsigned long hash_name(const char *s)
@@ -138,6 +159,14 @@ struct engine *engine_new(const struct kb *kb, const struct oui_db *ouidb, int a
         e->max_str[m] = -1;
     e->touched = xcalloc(kb->n_makers + 1, sizeof *e->touched);
     e->rule_gen = xcalloc(kb->n_rules + 1, sizeof *e->rule_gen);
+    e->memo = xmalloc(MEMO_SLOTS * sizeof *e->memo);
+    for (size_t i = 0; i < MEMO_SLOTS; i++)
+        e->memo[i].field_id = -1;
+    e->field_path = xcalloc(kb->n_fields + 1, sizeof *e->field_path);
+    for (size_t r = 0; r < kb->n_rules; r++)
+        for (size_t f = 0; kb->rules[r].path_re && f < kb->rules[r].fields.n; f++)
+            if (kb->rules[r].field_ids[f] >= 0)
+                e->field_path[kb->rules[r].field_ids[f]] = true;
     return e;
 }
 
@@ -153,6 +182,8 @@ void engine_free(struct engine *e)
     free(e->touched);
     free(e->rule_gen);
     free(e->oni);
+    free(e->memo);
+    free(e->field_path);
     free(e);
 }
 
@@ -175,11 +206,11 @@ static void resolve_names(struct engine *e, struct device *d, size_t from)
         const struct name_info *ni;
         if (o->name_static) {
             size_t k = ((uintptr_t)o->name >> 3 ^ (uintptr_t)o->name >> 9) & (NAME_MEMO - 1);
-            if (e->memo[k].name != o->name) {
-                e->memo[k].name = o->name;
-                e->memo[k].ni = name_find(e, o->name);
+            if (e->name_memo[k].name != o->name) {
+                e->name_memo[k].name = o->name;
+                e->name_memo[k].ni = name_find(e, o->name);
             }
-            ni = e->memo[k].ni;
+            ni = e->name_memo[k].ni;
         } else {
             ni = name_find(e, o->name);
         }
@@ -246,6 +277,53 @@ static int current_owner(const struct kb_brand *b, int date)
     return -1;
 }
 
+/* A rule matched observation i: with its captures (cap[a] = { start, end } in the value, start ==
+ * end when absent), checks its `also` conditions and records the evidence. */
+static void fire(struct engine *e, struct device *d, size_t i, int rule,
+                 const size_t cap[N_ATTR][2], const char *attrs[N_ATTR])
+{
+    const struct kb_rule *r = &e->kb->rules[rule];
+    const struct observation *o = &d->obs[i];
+    for (size_t k = 0; k < r->n_also; k++)
+        if (!also_holds(e, d, i, &r->also[k]))
+            return;
+    for (int a = 0; a < N_ATTR; a++)
+        if (!attrs[a] && cap[a][1] > cap[a][0])
+            attrs[a] = arena_strndup(&d->arena, o->value + cap[a][0], cap[a][1] - cap[a][0]);
+    e->rule_gen[rule] = e->gen;
+    push_ev(e, (struct evidence){ .obs = (int)i, .rule = rule, .maker = r->maker, .brand = r->brand,
+                                  .rel = -1, .strength = r->strength });
+}
+
+/* The memo slot for (field, value), NULL when the observation cannot use one: its value is too long,
+ * or its path matters to a rule of the field. */
+static struct memo *memo_slot(struct engine *e, const struct observation *o)
+{
+    if (o->value_len > MEMO_VALUE || (o->path && e->field_path[o->field_id]))
+        return NULL;
+    /* A multiply-xorshift hash, eight bytes at a time (the last eight overlapping). */
+    const char *v = o->value;
+    size_t n = o->value_len, k = 0;
+    uint64_t h = ((uint64_t)o->field_id << 32 | n) * 0x9E3779B97F4A7C15u, w;
+    for (; k + 8 <= n; k += 8) {
+        memcpy(&w, v + k, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    if (k < n) {
+        if (n >= 8) {
+            memcpy(&w, v + n - 8, 8);
+        } else {
+            w = 0;
+            for (; k < n; k++)
+                w = w << 8 | (unsigned char)v[k];
+        }
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    return &e->memo[h & (MEMO_SLOTS - 1)];
+}
+
 /* Runs the rules; fills e->ev and the verdict's captured attributes. */
 static void match_rules(struct engine *e, struct device *d, const char *attrs[N_ATTR])
 {
@@ -264,6 +342,26 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
         const struct observation *o = &d->obs[i];
         if (o->field_id < 0)
             continue;
+        size_t cap[N_ATTR][2];
+        struct memo *m = memo_slot(e, o);
+        if (m && m->field_id == o->field_id && m->len == o->value_len &&
+            !memcmp(m->value, o->value, o->value_len)) { /* seen: the same rules match */
+            for (int k = 0; k < m->n_hits; k++) {
+                const struct memo_hit *h = &m->hit[k];
+                if (e->rule_gen[h->rule] == e->gen)
+                    continue;
+                for (int a = 0; a < N_ATTR; a++)
+                    cap[a][0] = h->cap[a][0], cap[a][1] = h->cap[a][1];
+                fire(e, d, i, h->rule, (const size_t(*)[2])cap, attrs);
+            }
+            continue;
+        }
+        if (m) { /* fill it as the rules are tried: every candidate, fired already or not */
+            m->field_id = o->field_id;
+            m->len = (uint8_t)o->value_len;
+            memcpy(m->value, o->value, o->value_len);
+            m->n_hits = 0;
+        }
         /* Candidates: the field's rules without a first-byte constraint, merged in rule order with
          * those whose pattern can start with this value's first byte (kb.h field_first). */
         static const int none = -1;
@@ -273,35 +371,33 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
         while (*al >= 0 || *fb >= 0) {
             const int *rp = (*fb < 0 || (*al >= 0 && *al < *fb)) ? al++ : fb++;
             const struct kb_prefilter *pf = &kb->pre[*rp];
-            if (!pf->re || e->rule_gen[*rp] == e->gen || !kb_pre_may_match(pf, o->value, o->value_len))
+            bool fired = e->rule_gen[*rp] == e->gen;
+            if (!pf->re || (fired && !m) || !kb_pre_may_match(pf, o->value, o->value_len))
                 continue;
             const struct kb_rule *r = &kb->rules[*rp];
             if (r->path_re && (!o->path || !re_match(e, r->path_re, o->path, strlen(o->path))))
                 continue;
             if (!re_match(e, r->re, o->value, o->value_len))
                 continue;
-            /* Captures first: the `also` checks below reuse the match data. */
             int grp[N_ATTR] = { r->grp_model, r->grp_firmware, r->grp_serial };
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(e->md);
-            const char *got[N_ATTR] = { 0 };
             for (int a = 0; a < N_ATTR; a++) {
-                if (!grp[a] || attrs[a])
-                    continue;
-                PCRE2_SIZE s = ov[2 * grp[a]], t = ov[2 * grp[a] + 1];
-                if (s != PCRE2_UNSET && t > s)
-                    got[a] = arena_strndup(&d->arena, o->value + s, t - s);
+                PCRE2_SIZE cs = grp[a] ? ov[2 * grp[a]] : PCRE2_UNSET;
+                bool set = cs != PCRE2_UNSET;
+                cap[a][0] = set ? cs : 0;
+                cap[a][1] = set ? ov[2 * grp[a] + 1] : 0;
             }
-            bool ok = true;
-            for (size_t k = 0; k < r->n_also && ok; k++)
-                ok = also_holds(e, d, i, &r->also[k]);
-            if (!ok)
-                continue;
-            for (int a = 0; a < N_ATTR; a++)
-                if (got[a])
-                    attrs[a] = got[a];
-            e->rule_gen[*rp] = e->gen;
-            push_ev(e, (struct evidence){ .obs = (int)i, .rule = *rp, .maker = r->maker,
-                                          .brand = r->brand, .rel = -1, .strength = r->strength });
+            if (m && m->n_hits == MEMO_HITS) {
+                m->field_id = -1; /* too many to remember: this value is matched afresh */
+                m = NULL;
+            } else if (m) {
+                struct memo_hit *h = &m->hit[m->n_hits++];
+                h->rule = *rp;
+                for (int a = 0; a < N_ATTR; a++)
+                    h->cap[a][0] = (uint8_t)cap[a][0], h->cap[a][1] = (uint8_t)cap[a][1];
+            }
+            if (!fired) /* the captures are copied: `also` may reuse the match data */
+                fire(e, d, i, *rp, (const size_t(*)[2])cap, attrs);
         }
     }
     for (int a = 0; a < N_ATTR; a++)
@@ -327,9 +423,8 @@ struct text {
     size_t len, cap;
 };
 
-static void put(struct text *t, const char *s)
+static void put_n(struct text *t, const char *s, size_t n)
 {
-    size_t n = strlen(s);
     if (n > t->cap - 1 - t->len)
         n = t->cap - 1 - t->len;
     memcpy(t->p + t->len, s, n);
@@ -337,7 +432,11 @@ static void put(struct text *t, const char *s)
     t->p[t->len] = '\0';
 }
 
-static void put_n(struct text *t, size_t v)
+static void put(struct text *t, const char *s) { put_n(t, s, strlen(s)); }
+/* put for a string literal, measured at compile time. */
+#define put_lit(t, lit) put_n((t), (lit), sizeof(lit) - 1)
+
+static void put_num(struct text *t, size_t v)
 {
     char num[24];
     size_t i = sizeof num - 1;
@@ -345,16 +444,16 @@ static void put_n(struct text *t, size_t v)
     do
         num[--i] = (char)('0' + v % 10);
     while ((v /= 10) && i);
-    put(t, num + i);
+    put_n(t, num + i, sizeof num - 1 - i);
 }
 
 static void put_plural(struct text *t, size_t n, const char *word)
 {
-    put_n(t, n);
-    put(t, " ");
+    put_num(t, n);
+    put_lit(t, " ");
     put(t, word);
     if (n != 1)
-        put(t, "s");
+        put_lit(t, "s");
 }
 
 /* The strongest evidence for maker m (first among equals), or -1. */
@@ -375,15 +474,15 @@ static void describe_ev(const struct engine *e, const struct device *d, int i, s
         const struct kb_rel *r = &b->oems[ev->rel];
         char grade[2] = { r->grade, '\0' };
         put(t, b->name);
-        put(t, " is reported as built by ");
+        put_lit(t, " is reported as built by ");
         put(t, e->kb->makers[r->maker].name);
-        put(t, " (");
+        put_lit(t, " (");
         put(t, r->from_text);
-        put(t, " to ");
+        put_lit(t, " to ");
         put(t, r->to_text);
-        put(t, ", evidence grade ");
+        put_lit(t, ", evidence grade ");
         put(t, grade);
-        put(t, ")");
+        put_lit(t, ")");
         return;
     }
     const struct kb_rule *r = &e->kb->rules[ev->rule];
@@ -397,13 +496,13 @@ static void describe_ev(const struct engine *e, const struct device *d, int i, s
     }
     val[n] = '\0';
     put(t, o->name);
-    put(t, " \"");
-    put(t, val);
+    put_lit(t, " \"");
+    put_n(t, val, n);
     put(t, n < o->value_len ? "...\" (rule " : "\" (rule ");
     put(t, r->id);
-    put(t, ", ");
+    put_lit(t, ", ");
     put(t, kb_strength_name(r->strength));
-    put(t, ")");
+    put_lit(t, ")");
 }
 
 static void lists_text(const struct kb *kb, int m, struct text *t)
@@ -413,11 +512,11 @@ static void lists_text(const struct kb *kb, int m, struct text *t)
         const struct kb_on *on = &mk->on[i];
         const struct kb_list *l = on->list >= 0 ? &kb->lists[on->list] : NULL;
         if (i)
-            put(t, ", ");
+            put_lit(t, ", ");
         put(t, l ? (l->short_name ? l->short_name : l->name) : on->list_id);
-        put(t, " (since ");
+        put_lit(t, " (since ");
         put(t, on->date_text);
-        put(t, ")");
+        put_lit(t, ")");
     }
 }
 
@@ -565,78 +664,78 @@ void engine_judge(struct engine *e, struct device *d, struct verdict *out)
     switch (kind) {
     case V_UNKNOWN:
         if (best < 0) {
-            put(&t, "No rule identifies a maker from the ");
+            put_lit(&t, "No rule identifies a maker from the ");
             put_plural(&t, d->n_obs, "observation");
         } else {
-            put(&t, "Only weak evidence points to ");
+            put_lit(&t, "Only weak evidence points to ");
             put(&t, mname);
-            put(&t, ": ");
+            put_lit(&t, ": ");
             describe_ev(e, d, top, &t);
-            put(&t, "; not enough to name the maker");
+            put_lit(&t, "; not enough to name the maker");
         }
         break;
     case V_CLEAR:
-        put(&t, "Made by ");
+        put_lit(&t, "Made by ");
         put(&t, mname);
-        put(&t, ", which no covered list names: ");
+        put_lit(&t, ", which no covered list names: ");
         put_plural(&t, n_for, "piece");
-        put(&t, " of evidence, strongest ");
+        put_lit(&t, " of evidence, strongest ");
         describe_ev(e, d, top, &t);
         break;
     case V_SUSPECT:
         if (top >= 0 && e->ev[top].rule == EV_RULE_RELATIONSHIP) {
-            put(&t, "Declared brand ");
+            put_lit(&t, "Declared brand ");
             put(&t, bname);
-            put(&t, " only: ");
+            put_lit(&t, " only: ");
             describe_ev(e, d, top, &t);
-            put(&t, ", but no device evidence confirms ");
+            put_lit(&t, ", but no device evidence confirms ");
             put(&t, mname);
-            put(&t, " made it");
+            put_lit(&t, " made it");
         } else {
             put(&t, e->max_str[best] >= KB_MEDIUM ? "Conflicting" : "Only weak");
-            put(&t, " evidence points to covered maker ");
+            put_lit(&t, " evidence points to covered maker ");
             put(&t, mname);
-            put(&t, ": ");
+            put_lit(&t, ": ");
             describe_ev(e, d, top, &t);
-            put(&t, "; confirm with a probe of the firmware stack");
+            put_lit(&t, "; confirm with a probe of the firmware stack");
         }
         break;
     case V_COVERED:
     case V_WHITE_LABEL:
         if (kind == V_WHITE_LABEL) {
-            put(&t, "Sold as ");
+            put_lit(&t, "Sold as ");
             put(&t, bname);
-            put(&t, " but made by ");
+            put_lit(&t, " but made by ");
             put(&t, mname);
-            put(&t, ": ");
+            put_lit(&t, ": ");
         } else if (bname && kb->brands[out->brand].implicit_maker != best && strcmp(bname, mname)) {
-            put(&t, "Made by ");
+            put_lit(&t, "Made by ");
             put(&t, mname);
-            put(&t, " under its own brand ");
+            put_lit(&t, " under its own brand ");
             put(&t, bname);
-            put(&t, ": ");
+            put_lit(&t, ": ");
         } else {
-            put(&t, "Made by ");
+            put_lit(&t, "Made by ");
             put(&t, mname);
-            put(&t, ": ");
+            put_lit(&t, ": ");
         }
         put_plural(&t, n_for, "piece");
-        put(&t, " of evidence, strongest ");
+        put_lit(&t, " of evidence, strongest ");
         describe_ev(e, d, top, &t);
-        put(&t, "; named by ");
+        put_lit(&t, "; named by ");
         lists_text(kb, best, &t);
         break;
     case V_N_KIND: break;
     }
     if (second >= 0 && e->max_str[second] >= 0) {
         int k = strongest_for(e, second);
-        put(&t, ". Conflicting evidence for ");
+        put_lit(&t, ". Conflicting evidence for ");
         put(&t, kb->makers[second].name);
-        put(&t, ": ");
+        put_lit(&t, ": ");
         if (k >= 0)
             describe_ev(e, d, k, &t);
     }
     if (out->records_only && best >= 0 && !(top >= 0 && e->ev[top].rule == EV_RULE_RELATIONSHIP))
-        put(&t, "; from records only: no device was observed");
-    put(&t, ".");
+        put_lit(&t, "; from records only: no device was observed");
+    put_lit(&t, ".");
 }

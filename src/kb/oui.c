@@ -13,6 +13,8 @@
 #include "../core/xalloc.h"
 
 enum { LEN_L = 0, LEN_M, LEN_S, N_LEN };
+#define SUB_BITS 65536
+static unsigned sub_bit(uint64_t prefix24) { return (unsigned)((prefix24 ^ prefix24 >> 16) & (SUB_BITS - 1)); }
 static const int nibbles_of[N_LEN] = { 6, 7, 9 };
 
 struct entry {
@@ -29,6 +31,9 @@ struct oui_db {
     char **orgs;
     size_t n_orgs, cap_orgs;
     size_t bad;
+    /* A bit per hash of a 24-bit prefix that MA-M or MA-S blocks subdivide (the IEEE Registration
+     * Authority's own OUIs): most addresses need only the MA-L search. */
+    uint64_t sub[SUB_BITS / 64];
 };
 
 struct oui_db *oui_db_new(void) { return xcalloc(1, sizeof(struct oui_db)); }
@@ -170,6 +175,12 @@ void oui_db_finish(struct oui_db *db)
     for (int i = 0; i < N_LEN; i++)
         if (db->n[i] > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
             qsort(db->e[i], db->n[i], sizeof *db->e[i], cmp_entry);
+    memset(db->sub, 0, sizeof db->sub);
+    for (int len = LEN_M; len < N_LEN; len++)
+        for (size_t i = 0; i < db->n[len]; i++) {
+            unsigned b = sub_bit(db->e[len][i].prefix >> ((nibbles_of[len] - 6) * 4));
+            db->sub[b / 64] |= 1ull << (b % 64);
+        }
 }
 
 static int load_file(struct oui_db *db, const char *dir, const char *file, const char *registry)
@@ -245,7 +256,9 @@ static void format_prefix(uint64_t prefix, int nib, char *out)
 
 bool oui_lookup(const struct oui_db *db, uint64_t value, int nibbles, struct oui_hit *hit)
 {
-    for (int len = LEN_S; len >= LEN_L; len--) {
+    unsigned b = sub_bit(value >> ((nibbles - 6) * 4));
+    bool sub = db->sub[b / 64] >> (b % 64) & 1;
+    for (int len = sub ? LEN_S : LEN_L; len >= LEN_L; len--) {
         int nib = nibbles_of[len];
         if (nibbles < nib)
             continue;

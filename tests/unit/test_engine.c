@@ -597,6 +597,56 @@ TEST(engine_reuse)
     }
 }
 
+/* The memo of matches by (field, value) (engine.c): a value seen before gives the same evidence and
+ * captures; what depends on the rest of the device (`also`, a rule already fired, a path) is decided
+ * again for each device. A fresh engine, so that the first judgement of each value fills the memo. */
+TEST(memo)
+{
+    struct engine *e = engine_new(kb, ouidb, 20261127);
+    for (int round = 0; round < 2; round++) {
+        CONTEXT("round %d", round);
+        reset();
+        add("dahua.realm", "Login to 4C0ABCDEF");
+        add("isapi.model", "DS-2CD2143G0-I");
+        judge_with(e);
+        CHECK_EQ_STR(v.serial, "4C0ABCDEF");
+        CHECK_EQ_STR(v.model, "DS-2CD2143G0-I");
+        CHECK_EQ_INT(v.n_ev, 2);
+
+        reset(); /* `also` holds */
+        add("rtsp.server", "Rtsp Server/2.0");
+        add("http.server", "GoodOS-httpd");
+        judge_with(e);
+        CHECK_EQ_INT(v.kind, V_CLEAR);
+        reset(); /* the same value, `also` does not hold */
+        add("rtsp.server", "Rtsp Server/2.0");
+        judge_with(e);
+        CHECK_EQ_INT(v.kind, V_UNKNOWN);
+
+        reset(); /* filled while the rule had already fired on the first observation */
+        add("http.server", "Hik-Webs");
+        add("rtsp.server", "Hik-Webs");
+        judge_with(e);
+        REQUIRE(v.n_ev == 1);
+        CHECK_EQ_INT(v.ev[0].obs, 0);
+        reset(); /* ... so the memo of rtsp.server "Hik-Webs" must still name it */
+        add("rtsp.server", "Hik-Webs");
+        judge_with(e);
+        CHECK_EQ_INT(v.kind, V_COVERED);
+        CHECK_EQ_INT(v.n_ev, 1);
+
+        reset(); /* a field whose rules test the path: never by value alone */
+        addp("http.body", "<html>hik-login</html>", "/doc/page/login.asp");
+        judge_with(e);
+        CHECK_EQ_INT(v.kind, V_COVERED);
+        reset();
+        addp("http.body", "<html>hik-login</html>", "/other");
+        judge_with(e);
+        CHECK_EQ_INT(v.kind, V_UNKNOWN);
+    }
+    engine_free(e);
+}
+
 /* Hostile values: long, control characters, NULs; the sentence stays bounded and terminated. */
 TEST(explanation_bounded)
 {
@@ -671,5 +721,5 @@ static void teardown(void)
 HARNESS_MAIN(T(setup), T(covered), T(white_label), T(covered_under_own_brand), T(suspect_weak_only),
              T(suspect_from_relationship), T(clear), T(unknown), T(conflict), T(covered_medium_behind_clear),
              T(also_condition), T(path_condition), T(captures), T(derived_mac_org), T(local_mac_ignored),
-             T(ownership_period), T(each_rule_fires_once), T(engine_reuse), T(explanation_bounded),
+             T(ownership_period), T(each_rule_fires_once), T(engine_reuse), T(memo), T(explanation_bounded),
              T(explanation_utf8), T(kind_names) KNOWN_BUG_TESTS, T(teardown))

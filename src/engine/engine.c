@@ -55,16 +55,26 @@ struct name_info {
  * and MAC registrants row after row, and a pattern gives the same answer on the same value. Direct-
  * mapped and bounded: values up to MEMO_VALUE bytes, at most MEMO_HITS matching rules each; anything
  * else is matched afresh. What depends on the rest of the device (a rule's `also` conditions, a rule
- * that already fired) is decided at each use. */
+ * that already fired) is decided at each use. A field whose values rarely repeat (serial numbers, MAC
+ * addresses) would only evict the others and miss the cache: each field's hit rate is measured over
+ * windows of MEMO_WINDOW lookups, and below one in eight the field goes without the memo for
+ * MEMO_OFF observations, then is tried again. A 32-bit tag per slot, kept apart, answers most
+ * lookups without touching the slot. */
 #define MEMO_SLOTS 4096
 #define MEMO_VALUE 64
 #define MEMO_HITS 8
+#define MEMO_WINDOW 4096
+#define MEMO_OFF 65536
+struct memo_field {
+    uint32_t tries, hits; /* in the current window */
+    uint32_t off;         /* observations still to go without the memo */
+};
 struct memo_hit {
     int rule;
     uint8_t cap[3][2]; /* per ATTR_*: { start, end } of the capture in the value; start == end: none */
 };
 struct memo {
-    int field_id; /* -1: empty */
+    int field_id; /* valid when the slot's tag is not 0 */
     uint8_t len, n_hits;
     char value[MEMO_VALUE];
     struct memo_hit hit[MEMO_HITS];
@@ -96,6 +106,8 @@ struct engine {
         const struct name_info *ni;
     } name_memo[NAME_MEMO];
     struct memo *memo;     /* MEMO_SLOTS */
+    uint32_t *memo_tag;    /* MEMO_SLOTS: the hash's high bits | 1, 0 for an empty slot */
+    struct memo_field *memo_field; /* per kb field */
     bool *field_path;      /* per kb field: a rule of it tests the path, so values alone decide nothing */
 };
 
@@ -160,8 +172,8 @@ struct engine *engine_new(const struct kb *kb, const struct oui_db *ouidb, int a
     e->touched = xcalloc(kb->n_makers + 1, sizeof *e->touched);
     e->rule_gen = xcalloc(kb->n_rules + 1, sizeof *e->rule_gen);
     e->memo = xmalloc(MEMO_SLOTS * sizeof *e->memo);
-    for (size_t i = 0; i < MEMO_SLOTS; i++)
-        e->memo[i].field_id = -1;
+    e->memo_tag = xcalloc(MEMO_SLOTS, sizeof *e->memo_tag);
+    e->memo_field = xcalloc(kb->n_fields + 1, sizeof *e->memo_field);
     e->field_path = xcalloc(kb->n_fields + 1, sizeof *e->field_path);
     for (size_t r = 0; r < kb->n_rules; r++)
         for (size_t f = 0; kb->rules[r].path_re && f < kb->rules[r].fields.n; f++)
@@ -183,6 +195,8 @@ void engine_free(struct engine *e)
     free(e->rule_gen);
     free(e->oni);
     free(e->memo);
+    free(e->memo_tag);
+    free(e->memo_field);
     free(e->field_path);
     free(e);
 }
@@ -295,12 +309,24 @@ static void fire(struct engine *e, struct device *d, size_t i, int rule,
                                   .rel = -1, .strength = r->strength });
 }
 
-/* The memo slot for (field, value), NULL when the observation cannot use one: its value is too long,
- * or its path matters to a rule of the field. */
-static struct memo *memo_slot(struct engine *e, const struct observation *o)
+/* The memo slot for (field, value), NULL when the observation does not use one: its value is too
+ * long, its path matters to a rule of the field, or its field is off (struct memo_field). *hit says
+ * whether the slot holds this very value. */
+static struct memo *memo_slot(struct engine *e, const struct observation *o, bool *hit)
 {
+    *hit = false;
+    struct memo_field *f = &e->memo_field[o->field_id];
+    if (f->off) {
+        f->off--;
+        return NULL;
+    }
     if (o->value_len > MEMO_VALUE || (o->path && e->field_path[o->field_id]))
         return NULL;
+    if (++f->tries == MEMO_WINDOW) {
+        if (f->hits < MEMO_WINDOW / 8)
+            f->off = MEMO_OFF;
+        f->tries = f->hits = 0;
+    }
     /* A multiply-xorshift hash, eight bytes at a time (the last eight overlapping). */
     const char *v = o->value;
     size_t n = o->value_len, k = 0;
@@ -321,7 +347,22 @@ static struct memo *memo_slot(struct engine *e, const struct observation *o)
         h = (h ^ w) * 0xFF51AFD7ED558CCDu;
         h ^= h >> 32;
     }
-    return &e->memo[h & (MEMO_SLOTS - 1)];
+    size_t slot = h & (MEMO_SLOTS - 1);
+    uint32_t tag = (uint32_t)(h >> 32) | 1;
+    struct memo *m = &e->memo[slot];
+    if (e->memo_tag[slot] == tag && m->field_id == o->field_id && m->len == o->value_len &&
+        !memcmp(m->value, o->value, o->value_len)) {
+        *hit = true;
+        f->hits++;
+        return m;
+    }
+    /* The caller fills it as the rules are tried: every candidate, fired already or not. */
+    e->memo_tag[slot] = tag;
+    m->field_id = o->field_id;
+    m->len = (uint8_t)o->value_len;
+    memcpy(m->value, o->value, o->value_len);
+    m->n_hits = 0;
+    return m;
 }
 
 /* Runs the rules; fills e->ev and the verdict's captured attributes. */
@@ -343,9 +384,9 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
         if (o->field_id < 0)
             continue;
         size_t cap[N_ATTR][2];
-        struct memo *m = memo_slot(e, o);
-        if (m && m->field_id == o->field_id && m->len == o->value_len &&
-            !memcmp(m->value, o->value, o->value_len)) { /* seen: the same rules match */
+        bool seen;
+        struct memo *m = memo_slot(e, o, &seen);
+        if (seen) { /* the same rules match */
             for (int k = 0; k < m->n_hits; k++) {
                 const struct memo_hit *h = &m->hit[k];
                 if (e->rule_gen[h->rule] == e->gen)
@@ -355,12 +396,6 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
                 fire(e, d, i, h->rule, (const size_t(*)[2])cap, attrs);
             }
             continue;
-        }
-        if (m) { /* fill it as the rules are tried: every candidate, fired already or not */
-            m->field_id = o->field_id;
-            m->len = (uint8_t)o->value_len;
-            memcpy(m->value, o->value, o->value_len);
-            m->n_hits = 0;
         }
         /* Candidates: the field's rules without a first-byte constraint, merged in rule order with
          * those whose pattern can start with this value's first byte (kb.h field_first). */
@@ -388,7 +423,7 @@ static void match_rules(struct engine *e, struct device *d, const char *attrs[N_
                 cap[a][1] = set ? ov[2 * grp[a] + 1] : 0;
             }
             if (m && m->n_hits == MEMO_HITS) {
-                m->field_id = -1; /* too many to remember: this value is matched afresh */
+                e->memo_tag[m - e->memo] = 0; /* too many to remember: matched afresh */
                 m = NULL;
             } else if (m) {
                 struct memo_hit *h = &m->hit[m->n_hits++];

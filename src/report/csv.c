@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "../core/str.h"
-#include "../core/xalloc.h"
 #include "report.h"
 
 /* A record's cap: sixteen cells of OBS_MAX_VALUE at most, doubled by quoting, bound it. */
@@ -43,9 +42,7 @@ static void cell(struct sbuf *b, const char *s, bool first) { cell_n(b, s, s ? s
 
 static int csv_begin(struct report_ctx *ctx)
 {
-    struct sbuf *b = xmalloc(sizeof *b);
-    sbuf_init(b, CSV_LINE_CAP);
-    ctx->priv = b;
+    report_line_begin(ctx, CSV_LINE_CAP);
     fputs("id,file,row,address,mac,verdict,covered,maker,maker_name,brand,model,firmware,serial,"
           "confidence,rules,explanation", ctx->out);
     if (ctx->far)
@@ -112,19 +109,7 @@ static int csv_device(struct report_ctx *ctx, const struct device *d, const stru
         cell(b, f ? f->description : NULL, false);
         cell(b, f ? "" : NULL, false); /* mitigation: the user's to write */
     }
-    if (b->truncated) /* never emit a broken record */
-        return -1;
-    sbuf_addc(b, '\n');
-    return fwrite(b->p, 1, b->len, ctx->out) == b->len ? 0 : -1;
-}
-
-static int csv_end(struct report_ctx *ctx)
-{
-    struct sbuf *b = ctx->priv;
-    sbuf_deinit(b);
-    free(b);
-    ctx->priv = NULL;
-    return fflush(ctx->out) == 0 ? 0 : -1;
+    return report_line_write(ctx);
 }
 
 const struct report_writer writer_csv = {
@@ -132,5 +117,5 @@ const struct report_writer writer_csv = {
     .extension = ".csv",
     .begin = csv_begin,
     .device = csv_device,
-    .end = csv_end,
+    .end = report_line_end,
 };

@@ -1,9 +1,4 @@
 /* json.c: JSON Lines writer: one verdict object per line (docs/VERDICT.md). */
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "../core/xalloc.h"
-
 #include "report.h"
 
 /* One line may carry up to OBS_MAX_VALUE bytes per matched observation; the cap bounds a hostile
@@ -12,31 +7,16 @@
 
 static int json_begin(struct report_ctx *ctx)
 {
-    struct sbuf *b = xmalloc(sizeof *b);
-    sbuf_init(b, JSON_LINE_CAP);
-    ctx->priv = b;
+    report_line_begin(ctx, JSON_LINE_CAP);
     return 0;
 }
 
 static int json_device(struct report_ctx *ctx, const struct device *d, const struct verdict *v,
                        const struct report_extra *x)
 {
-    struct sbuf *b = ctx->priv;
-    sbuf_reset(b);
-    report_verdict_json(b, ctx->cache, d, v, x);
-    if (b->truncated) /* never emit a broken line */
-        return -1;
-    sbuf_addc(b, '\n');
-    return fwrite(b->p, 1, b->len, ctx->out) == b->len ? 0 : -1;
-}
-
-static int json_end(struct report_ctx *ctx)
-{
-    struct sbuf *b = ctx->priv;
-    sbuf_deinit(b);
-    free(b);
-    ctx->priv = NULL;
-    return fflush(ctx->out) == 0 ? 0 : -1;
+    sbuf_reset(ctx->priv);
+    report_verdict_json(ctx->priv, ctx->cache, d, v, x);
+    return report_line_write(ctx);
 }
 
 const struct report_writer writer_json = {
@@ -44,5 +24,5 @@ const struct report_writer writer_json = {
     .extension = ".jsonl",
     .begin = json_begin,
     .device = json_device,
-    .end = json_end,
+    .end = report_line_end,
 };

@@ -130,6 +130,31 @@ void report_cache_free(struct report_cache *c)
     free(c);
 }
 
+void report_line_begin(struct report_ctx *ctx, size_t cap)
+{
+    struct sbuf *b = xmalloc(sizeof *b);
+    sbuf_init(b, cap);
+    ctx->priv = b;
+}
+
+int report_line_write(struct report_ctx *ctx)
+{
+    struct sbuf *b = ctx->priv;
+    if (b->truncated)
+        return -1;
+    sbuf_addc(b, '\n');
+    return fwrite(b->p, 1, b->len, ctx->out) == b->len ? 0 : -1;
+}
+
+int report_line_end(struct report_ctx *ctx)
+{
+    struct sbuf *b = ctx->priv;
+    sbuf_deinit(b);
+    free(b);
+    ctx->priv = NULL;
+    return fflush(ctx->out) == 0 ? 0 : -1;
+}
+
 static void render_observation(struct sbuf *b, const struct device *d, const struct observation *ob)
 {
     const char *dot = strchr(ob->name, '.');
@@ -199,7 +224,9 @@ void report_verdict_json(struct sbuf *b, const struct report_cache *c, const str
         jw_key(b, "ports", 0);
         sbuf_addc(b, '[');
         for (size_t i = 0; i < x->n_ports; i++) {
-            sbuf_add(b, ",{\"port\":" + !i, i ? 9 : 8); /* no comma before the first */
+            if (i)
+                sbuf_addc(b, ',');
+            sbuf_lit(b, "{\"port\":");
             sbuf_addu(b, (unsigned long)x->ports[i].port);
             jw_kv(b, "proto", x->ports[i].proto, 0);
             jw_kv(b, "service", x->ports[i].service, 0);

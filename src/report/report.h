@@ -78,6 +78,12 @@ const struct report_writer *report_for_path(const char *path);
  * lists. Build one per knowledge base (kb borrowed; it must outlive the cache). */
 struct report_cache *report_cache_new(const struct kb *kb);
 void report_cache_free(struct report_cache *c);
+/* For the writers that build each record in one buffer (JSON Lines, CSV): the buffer, capped at cap,
+ * is ctx->priv between report_line_begin and report_line_end. report_line_write ends the record with
+ * a newline and writes it in one call; a record cut at the cap is never written (returns -1). */
+void report_line_begin(struct report_ctx *ctx, size_t cap);
+int report_line_write(struct report_ctx *ctx);
+int report_line_end(struct report_ctx *ctx);
 /* Appends the verdict object of docs/VERDICT.md to out as one line of JSON (no newline). */
 void report_verdict_json(struct sbuf *out, const struct report_cache *c, const struct device *d,
                          const struct verdict *v, const struct report_extra *x);

@@ -25,37 +25,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define META "  source https://example.org/x\n  date 2026-11-27\n"
-static const char rules[] =
-    "list fcc\n  name FCC Covered List\n  short the FCC list\n" META
-    "maker hik\n  name Hik\n  covered yes\n  on fcc 2021-03-12 video\n" META
-    "maker good\n  name Good\n  covered no\n" META
-    "brand relabel\n  name Relabel\n  oem hik - - H\n" META
-    "rule hik-webs\n  field http.server\n  match ^Hik-Webs(?:/(?<firmware>.*))?$\n  maker hik\n"
-    "  strength stack\n" META "  example Hik-Webs\n"
-    "rule hik-model\n  field isapi.model\n  match ^(?<model>DS.*)$\n  maker hik\n  strength strong\n"
-    META "  example DS-1\n"
-    "rule good-title\n  field http.title\n  match ^Good\n  maker good\n  strength medium\n" META
-    "  example Good\n"
-    "rule relabel-label\n  field onvif.manufacturer\n  match (?i)relabel\n  brand relabel\n"
-    "  strength label\n" META "  example Relabel\n";
+#include "fuzz_kb.inc"
 
 static const char *const names[] = { "http.server", "isapi.model", "isapi.firmware", "http.title",
                                      "mac.address", "onvif.manufacturer", "inventory.supplier",
                                      "inventory.description", "onvif.serial", "http.body" };
-
-static struct kb *kb;
-static struct engine *eng;
-static struct report_cache *cache;
-
-static void init(void)
-{
-    kb = kb_new(NULL, NULL);
-    if (kb_load_buf(kb, "fuzz.rules", rules, sizeof rules - 1) != UNMASK_OK || kb_finish(kb) != 0)
-        abort();
-    eng = engine_new(kb, NULL, 20261127);
-    cache = report_cache_new(kb);
-}
 
 static void check_escape(const uint8_t *data, size_t size)
 {
@@ -151,7 +125,7 @@ static void check_page(const char *page, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!kb)
-        init();
+        init_kb();
     if (size > 64 * 1024)
         return 0;
     check_escape(data, size);

@@ -186,6 +186,20 @@ TEST(covered_fields)
     yajl_tree_free(o);
     free(raw);
 
+    /* a scan's open ports, in order */
+    static const struct report_port ports[] = { { 80, "tcp", "http" }, { 37020, "udp", "sadp" } };
+    struct report_extra xp = { .ports = ports, .n_ports = 2 };
+    o = verdict_tree(&xp, NULL);
+    REQUIRE(o != NULL);
+    yajl_val pv = get(o, "ports");
+    REQUIRE(alen(pv) == 2);
+    CHECK(YAJL_GET_INTEGER(get(at(pv, 0), "port")) == 80);
+    CHECK_EQ_STR(gets(at(pv, 0), "proto"), "tcp");
+    CHECK_EQ_STR(gets(at(pv, 0), "service"), "http");
+    CHECK(YAJL_GET_INTEGER(get(at(pv, 1), "port")) == 37020);
+    CHECK_EQ_STR(gets(at(pv, 1), "service"), "sadp");
+    yajl_tree_free(o);
+
     /* without extras, those members are absent */
     o = verdict_tree(NULL, NULL);
     REQUIRE(o != NULL);

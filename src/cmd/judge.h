@@ -97,8 +97,9 @@ void judge_hold(struct judge *j);
 void judge_release(struct judge *j);
 /* Writes out what is held back and stops holding. */
 void judge_unhold(struct judge *j);
-/* Ends the writer (after judge_unhold), closes the output, frees everything. Returns the exit code: EXIT_RUNTIME if
- * input_errors or the output failed, EXIT_FLAGGED if --fail-on matched, else EXIT_OK. */
+/* Ends the writer (after judge_unhold), closes the output, frees everything. Returns the exit code:
+ * EXIT_RUNTIME if input_errors or the output failed, EXIT_FLAGGED if --fail-on matched, else
+ * EXIT_OK. */
 int judge_close(struct judge *j, bool input_errors);
 
 #endif

@@ -14,7 +14,10 @@
 
 enum { LEN_L = 0, LEN_M, LEN_S, N_LEN };
 #define SUB_BITS 65536
-static unsigned sub_bit(uint64_t prefix24) { return (unsigned)((prefix24 ^ prefix24 >> 16) & (SUB_BITS - 1)); }
+static unsigned sub_bit(uint64_t prefix24)
+{
+    return (unsigned)((prefix24 ^ prefix24 >> 16) & (SUB_BITS - 1));
+}
 static const int nibbles_of[N_LEN] = { 6, 7, 9 };
 
 struct entry {

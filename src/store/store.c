@@ -201,8 +201,6 @@ static int tx_commit(struct store *st)
     return rc;
 }
 
-/* The time runs are stamped with: now, or $SOURCE_DATE_EPOCH when set (reproducible output, tests;
- * https://reproducible-builds.org/specs/source-date-epoch/). */
 /* Milliseconds of CLOCK_MONOTONIC, for batch ages. */
 static long long now_ms(void)
 {
@@ -211,6 +209,8 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* The time runs are stamped with: now, or $SOURCE_DATE_EPOCH when set (reproducible output, tests;
+ * https://reproducible-builds.org/specs/source-date-epoch/). */
 static void now_iso(char out[24])
 {
     time_t t = time(NULL);

@@ -71,7 +71,8 @@ struct memo_field {
 };
 struct memo_hit {
     int rule;
-    uint8_t cap[N_ATTR][2]; /* per ATTR_*: { start, end } of the capture in the value; start == end: none */
+    /* per ATTR_*: { start, end } of the capture in the value; start == end: none */
+    uint8_t cap[N_ATTR][2];
 };
 struct memo {
     int field_id; /* valid when the slot's tag is not 0 */

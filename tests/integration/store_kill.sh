@@ -1,7 +1,8 @@
 #!/bin/sh
 # store_kill.sh: an `unmask identify` killed with SIGKILL while it records leaves a consistent
 # database (PRAGMA integrity_check) that holds every device it printed, and the next run goes on
-# using it. Each device is committed before its verdict is printed (docs/STORE.md).
+# using it. Each device is committed before its verdict is printed (docs/STORE.md): identify reads a
+# regular file here, so it commits in batches and holds each batch's verdicts back until the commit.
 set -eu
 UNMASK=${UNMASK:-build/release/unmask}
 tmp=$(mktemp -d)

@@ -58,6 +58,7 @@ int cmd_identify(int argc, char **argv)
             return EXIT_RUNTIME;
         }
     }
+    jo.stream = !record_is_regular(in_name);
     struct recorder rec;
     struct judge j;
     int rc = record_open(&rec, &ro);
@@ -74,7 +75,7 @@ int cmd_identify(int argc, char **argv)
             fclose(in);
         return judge_close(&j, true);
     }
-    if (record_is_regular(in_name)) /* a file is read at full speed: commit in batches */
+    if (!jo.stream) /* a file is read at full speed: commit in batches */
         record_batch(&rec, &j);
     struct device d;
     obs_device_init(&d);

@@ -94,6 +94,7 @@ int cmd_import(int argc, char **argv)
         fputs("Try 'unmask import --help'.\n", stderr);
         return EXIT_USAGE;
     }
+    jo.stream = !record_all_regular(argv + optind, argc - optind);
     struct recorder rec;
     struct judge j;
     int rc = record_open(&rec, &ro);

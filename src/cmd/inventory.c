@@ -368,6 +368,7 @@ int cmd_inventory(int argc, char **argv)
         rc = EXIT_USAGE;
         goto done;
     }
+    jo.stream = !record_all_regular(argv + optind, argc - optind);
     struct recorder rec;
     struct judge j;
     if ((rc = record_open(&rec, &ro)) != EXIT_OK)

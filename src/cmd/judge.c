@@ -72,6 +72,10 @@ int judge_open(struct judge *j, const struct judge_opts *o)
         knowledge_free(&j->k);
         return EXIT_RUNTIME;
     }
+    /* Line buffering: a writer emits each device as one line-terminated write, so a reader of the
+     * output (a terminal, `| jq`) sees every verdict as soon as it is decided. */
+    if (o->stream && j->w->incremental)
+        setvbuf(j->out, NULL, _IOLBF, 0);
     j->e = engine_new(j->k.kb, j->k.oui, j->k.as_of);
     j->cache = report_cache_new(j->k.kb);
     j->ctx = (struct report_ctx){ .kb = j->k.kb, .cache = j->cache, .out = j->out,

@@ -54,6 +54,8 @@ struct judge_opts {
     const char *usage;   /* the command's help text, printed for -h */
     const char *command; /* "identify", for messages */
     bool far;            /* the command's records carry FAR 52.204-25(d) fields (report_ctx.far) */
+    bool stream;         /* devices come as they are found or sent (a scan, a pipe): each verdict is
+                          * written out at once, not when an output block fills */
 };
 
 void judge_opts_init(struct judge_opts *o, const char *command, const char *usage);

@@ -111,18 +111,24 @@ bool record_is_regular(const char *path)
     return rc == 0 && S_ISREG(sb.st_mode);
 }
 
+bool record_all_regular(char *const *files, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!record_is_regular(files[i]))
+            return false;
+    return true;
+}
+
 int record_begin_files(struct recorder *r, struct judge *j, const char *source, char *const *files,
                        int n, const char *rules)
 {
     char input[1024] = ""; /* the files, as given, cut to a sensible length */
-    bool regular = true;
     for (int i = 0; i < n; i++) {
         size_t l = strlen(input);
         snprintf(input + l, sizeof input - l, "%s%s", l ? " " : "", files[i]);
-        regular &= record_is_regular(files[i]);
     }
     int rc = record_begin(r, source, input, &j->k, rules);
-    if (rc == EXIT_OK && regular)
+    if (rc == EXIT_OK && record_all_regular(files, n))
         record_batch(r, j);
     return rc;
 }

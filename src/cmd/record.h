@@ -79,6 +79,8 @@ int record_begin_files(struct recorder *r, struct judge *j, const char *source, 
                        int n, const char *rules);
 /* True if path ("-": standard input) is a regular file, which is read at full speed (no stall). */
 bool record_is_regular(const char *path);
+/* True if every one of files[0..n) is. */
+bool record_all_regular(char *const *files, int n);
 /* record_device, then judge_write: the verdict is printed now, or with its batch's commit. */
 void record_write(struct recorder *r, struct judge *j, const struct device *d,
                   const struct verdict *v, const struct report_extra *x);

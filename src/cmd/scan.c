@@ -308,6 +308,7 @@ int cmd_scan(int argc, char **argv)
     struct record_opts ro = { 0 };
     struct judge_opts jo;
     judge_opts_init(&jo, "scan", usage);
+    jo.stream = true;
     const char *input_lists[16], *exclude_files[16], *excludes[64], *discover = NULL;
     size_t n_lists = 0, n_exfiles = 0, n_excludes = 0;
     unsigned long discover_wait = 2000, v;

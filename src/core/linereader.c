@@ -1,13 +1,15 @@
 /* linereader.c: see linereader.h.
  *
- * Reads the FILE in 64 KiB chunks and splits on '\n' with memchr, so a line may contain NUL bytes
- * (fgets could not tell them from the end of the string) and the cost per byte stays at a memchr
- * and a memcpy. Bytes beyond the cap are counted, not kept. */
+ * Reads the FILE in chunks of up to 64 KiB and splits on '\n' with memchr, so a line may contain NUL
+ * bytes (fgets could not tell them from the end of the string) and the cost per byte stays at a
+ * memchr and a memcpy. Bytes beyond the cap are counted, not kept. */
 #include "linereader.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "xalloc.h"
@@ -31,16 +33,35 @@ void linereader_deinit(struct linereader *lr)
     lr->buf = lr->chunk = NULL;
 }
 
+/* Reads what is there, up to CHUNK bytes: read(2) on the descriptor, so that a stream that stalls (a
+ * pipe behind `tail -f`) hands over the lines it has sent instead of waiting for a full chunk, as
+ * fread would. A FILE without a descriptor (fmemopen) never stalls and goes through fread. Returns
+ * the count, 0 at the end, -1 on an error. */
+static ssize_t fill(struct linereader *lr)
+{
+    int fd = fileno(lr->fp);
+    if (fd < 0) {
+        size_t n = fread(lr->chunk, 1, CHUNK, lr->fp);
+        return n ? (ssize_t)n : ferror(lr->fp) ? -1 : 0;
+    }
+    for (;;) {
+        ssize_t n = read(fd, lr->chunk, CHUNK);
+        if (n >= 0 || errno != EINTR)
+            return n;
+    }
+}
+
 int linereader_next(struct linereader *lr, char **line, size_t *len)
 {
     size_t n = 0;
     bool too_long = false, any = false;
     for (;;) {
         if (lr->pos == lr->fill) {
-            lr->fill = fread(lr->chunk, 1, CHUNK, lr->fp);
+            ssize_t got = fill(lr);
+            lr->fill = got > 0 ? (size_t)got : 0;
             lr->pos = 0;
             if (lr->fill == 0) {
-                if (ferror(lr->fp))
+                if (got < 0)
                     return UNMASK_EIO;
                 if (!any)
                     return 1;

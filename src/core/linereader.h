@@ -22,7 +22,8 @@ void linereader_init(struct linereader *lr, FILE *fp, size_t cap);
 void linereader_deinit(struct linereader *lr);
 /* Reads the next line. On success returns UNMASK_OK and sets *line (NUL-terminated, without "\n" or
  * "\r\n"; valid until the next call; it may contain NUL bytes, so use *len) and *len. The reader
- * reads ahead from fp: do not mix it with other reads of the same FILE. Returns 1 at end of input, UNMASK_ELIMIT for an
+ * reads ahead from fp's descriptor (read(2), so a stalled pipe still yields the lines it has sent):
+ * do not mix it with other reads of the same FILE. Returns 1 at end of input, UNMASK_ELIMIT for an
  * overlong line (skipped; lineno counts it), UNMASK_EIO on a read error. */
 int linereader_next(struct linereader *lr, char **line, size_t *len);
 

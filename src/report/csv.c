@@ -115,6 +115,7 @@ static int csv_device(struct report_ctx *ctx, const struct device *d, const stru
 const struct report_writer writer_csv = {
     .name = "csv",
     .extension = ".csv",
+    .incremental = true,
     .begin = csv_begin,
     .device = csv_device,
     .end = report_line_end,

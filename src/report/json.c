@@ -22,6 +22,7 @@ static int json_device(struct report_ctx *ctx, const struct device *d, const str
 const struct report_writer writer_json = {
     .name = "json",
     .extension = ".jsonl",
+    .incremental = true,
     .begin = json_begin,
     .device = json_device,
     .end = report_line_end,

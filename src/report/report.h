@@ -64,6 +64,8 @@ struct report_ctx {
 struct report_writer {
     const char *name;      /* "json", "table", "csv" */
     const char *extension; /* ".jsonl", "", ".csv" */
+    bool incremental;      /* writes each device as it comes (json, table, csv); html writes its page
+                            * at the end */
     int (*begin)(struct report_ctx *ctx);
     int (*device)(struct report_ctx *ctx, const struct device *d, const struct verdict *v,
                   const struct report_extra *x);

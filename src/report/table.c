@@ -89,6 +89,7 @@ static int table_end(struct report_ctx *ctx)
 const struct report_writer writer_table = {
     .name = "table",
     .extension = "",
+    .incremental = true,
     .begin = table_begin,
     .device = table_device,
     .end = table_end,

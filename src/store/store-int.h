@@ -15,6 +15,7 @@
 struct store {
     sqlite3 *db;
     char errmsg[256];
+    bool busy;    /* the last failure (store_fail) was SQLITE_BUSY or SQLITE_LOCKED */
     struct {
         const char *sql;
         sqlite3_stmt *stmt;

@@ -77,7 +77,7 @@ assert dup == 0
 # Both runs were written at the same time: their records interleave.
 (first_a, last_a), (first_b, last_b) = con.execute(
     "SELECT min(id), max(id) FROM records GROUP BY run_id ORDER BY run_id").fetchall()
-assert first_b < last_a and first_a < last_b, "the two runs did not write at the same time"
+assert first_b < last_a and first_a < last_b, f"the two runs did not write at the same time: {(first_a, last_a, first_b, last_b)}"
 print(f"store_concurrent: {2 * n} records from two writers at once, {devices} devices")
 PY
 echo "store_concurrent: ok"

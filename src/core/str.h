@@ -10,6 +10,18 @@
  * which repairs it. */
 size_t str_copy(char *dst, size_t cap, const char *s, size_t n);
 
+/* The value of the hexadecimal digit c (either case), or -1: locale-free, unlike isxdigit. */
+static inline int str_hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* Room str_ulong needs: the digits of the largest unsigned long and a NUL. */
 #define STR_ULONG_MAX 21
 /* Writes v in decimal and a NUL into out, without printf (writers number every record). Returns the

@@ -5,17 +5,7 @@
 #include <string.h>
 
 #include "../core/err.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "../core/str.h"
 
 /* Decodes one escape at s[i] == '\\' (i + 1 < n). Returns the byte and sets *used. */
 static unsigned char unescape_one(const char *s, size_t n, size_t i, size_t *used)
@@ -32,9 +22,9 @@ static unsigned char unescape_one(const char *s, size_t n, size_t i, size_t *use
     case 'f': return 12;
     case 'r': return 13;
     case 'x':
-        if (i + 3 < n && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
+        if (i + 3 < n && str_hexval(s[i + 2]) >= 0 && str_hexval(s[i + 3]) >= 0) {
             *used = 4;
-            return (unsigned char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3]));
+            return (unsigned char)(str_hexval(s[i + 2]) * 16 + str_hexval(s[i + 3]));
         }
         return 'x';
     default: return (unsigned char)c;
@@ -85,8 +75,8 @@ int servicefp_next(const char *fp, size_t n, size_t *pos, char probe[SERVICEFP_M
     i++;
     /* HEXLEN: the raw length, used only as a sanity bound. */
     size_t want = 0, digits = 0;
-    while (i < n && hexval(fp[i]) >= 0 && digits < 8)
-        want = want * 16 + (size_t)hexval(fp[i++]), digits++;
+    while (i < n && str_hexval(fp[i]) >= 0 && digits < 8)
+        want = want * 16 + (size_t)str_hexval(fp[i++]), digits++;
     if (!digits || i + 1 >= n || fp[i] != ',' || fp[i + 1] != '"') {
         *pos = i;
         return UNMASK_EPARSE;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "../core/utf8.h"
 #include "../core/xalloc.h"
 
@@ -223,9 +224,7 @@ static char *unescape(const char *s, size_t *out_len)
             int v = 0;
             for (int k = 0; k < 2; k++) {
                 char h = s[i + 1];
-                int d = h >= '0' && h <= '9' ? h - '0'
-                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+                int d = str_hexval(h);
                 if (d < 0) {
                     free(o);
                     return NULL;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "../core/xalloc.h"
 
 enum { LEN_L = 0, LEN_M, LEN_S, N_LEN };
@@ -62,9 +63,7 @@ int oui_parse(const char *s, size_t n, uint64_t *value)
     int digits = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        int d = c >= '0' && c <= '9' ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d = str_hexval(c);
         if (d < 0) {
             if ((c == ':' || c == '-' || c == '.') && i > 0 && i + 1 < n && s[i - 1] != c &&
                 s[i + 1] != ':' && s[i + 1] != '-' && s[i + 1] != '.')

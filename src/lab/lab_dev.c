@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "../core/xalloc.h"
 #include "lab_tmpl.h"
 
@@ -247,17 +248,6 @@ static bool parse_uint(const char *s, size_t n, unsigned long max, unsigned long
     return true;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Hex bytes separated by blanks or colons ("44:19:b6", "00 00 00 10", "a0010000"). Returns the count or
  * -1. */
 static long parse_hex(const char *s, size_t n, uint8_t *out, size_t cap)
@@ -270,7 +260,7 @@ static long parse_hex(const char *s, size_t n, uint8_t *out, size_t cap)
         }
         if (i + 1 >= n || k >= cap)
             return -1;
-        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+        int hi = str_hexval((unsigned char)s[i]), lo = str_hexval((unsigned char)s[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[k++] = (uint8_t)(hi << 4 | lo);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 
 /* ---- decoding ---- */
 
@@ -225,17 +226,6 @@ static size_t enc_oid(uint8_t *b, size_t cap, const uint32_t *oid, size_t n)
     return k;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void put_value(struct wr *w, const struct lab_snmp_obj *o, lab_snmp_value_fn fn, void *ctx,
                       uint32_t uptime)
 {
@@ -257,7 +247,7 @@ static void put_value(struct wr *w, const struct lab_snmp_obj *o, lab_snmp_value
                 p++;
                 continue;
             }
-            int hi = hexval((unsigned char)p[0]), lo = hexval((unsigned char)p[1]);
+            int hi = str_hexval((unsigned char)p[0]), lo = str_hexval((unsigned char)p[1]);
             if (hi < 0 || lo < 0)
                 break;
             b[n++] = (uint8_t)(hi << 4 | lo);

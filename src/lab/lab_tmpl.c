@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/str.h"
+
 #define REPEAT_MAX (16u << 20)
 
 uint64_t lab_rng_next(uint64_t *state)
@@ -14,17 +16,6 @@ uint64_t lab_rng_next(uint64_t *state)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 long lab_unescape(const char *s, size_t n, char *out)
@@ -46,7 +37,7 @@ long lab_unescape(const char *s, size_t n, char *out)
         case 'x': {
             if (i + 2 >= n)
                 return -1;
-            int hi = hexval((unsigned char)s[i + 1]), lo = hexval((unsigned char)s[i + 2]);
+            int hi = str_hexval((unsigned char)s[i + 1]), lo = str_hexval((unsigned char)s[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             out[o++] = (char)(hi << 4 | lo);
@@ -167,7 +158,7 @@ static void expand_builtin(const struct ref *r, const struct lab_tmpl_env *env, 
         sbuf_printf(out, "%zu", env->body_len);
     else if (is(r, "x")) {
         for (size_t i = 0; r->arg && i + 1 < r->arg_len; i += 2) {
-            int hi = hexval((unsigned char)r->arg[i]), lo = hexval((unsigned char)r->arg[i + 1]);
+            int hi = str_hexval((unsigned char)r->arg[i]), lo = str_hexval((unsigned char)r->arg[i + 1]);
             if (hi < 0 || lo < 0)
                 break;
             sbuf_addc(out, (char)(hi << 4 | lo));
@@ -282,7 +273,7 @@ const char *lab_tmpl_check(const char *t, size_t n, bool (*known)(void *, const 
             if (!r.arg || r.arg_len % 2)
                 return "${x:HEX}: an even number of hex digits";
             for (size_t k = 0; k < r.arg_len; k++)
-                if (hexval((unsigned char)r.arg[k]) < 0)
+                if (str_hexval((unsigned char)r.arg[k]) < 0)
                     return "${x:HEX}: an even number of hex digits";
         } else if (is(&r, "date") || is(&r, "date_lc")) {
             if (!r.arg || r.arg_len == 0 || r.arg_len > 120)

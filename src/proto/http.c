@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "dahua.h"
 #include "isapi.h"
 
@@ -159,11 +160,10 @@ static long chunked_end(const uint8_t *buf, size_t len, size_t off)
         if (!next)
             return 0;
         size_t size = 0, k = 0;
-        for (; k < n && isxdigit(buf[off + k]); k++) {
+        for (int d; k < n && (d = str_hexval(buf[off + k])) >= 0; k++) {
             if (size > (SIZE_MAX >> 5))
                 return -1;
-            size = size * 16 + (size_t)(isdigit(buf[off + k]) ? buf[off + k] - '0'
-                                                             : (tolower(buf[off + k]) - 'a' + 10));
+            size = size * 16 + (size_t)d;
         }
         if (k == 0)
             return -1;
@@ -229,9 +229,8 @@ size_t http_dechunk(const uint8_t *body, size_t len, uint8_t *out, size_t cap)
         if (!next)
             break;
         size_t size = 0, k = 0;
-        for (; k < n && isxdigit(body[off + k]) && size < (SIZE_MAX >> 5); k++)
-            size = size * 16 + (size_t)(isdigit(body[off + k]) ? body[off + k] - '0'
-                                                               : (tolower(body[off + k]) - 'a' + 10));
+        for (int d; k < n && (d = str_hexval(body[off + k])) >= 0 && size < (SIZE_MAX >> 5); k++)
+            size = size * 16 + (size_t)d;
         if (k == 0 || size == 0)
             break;
         off = next;

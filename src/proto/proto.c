@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 
 const struct probe *probe_find(const char *name)
 {
@@ -127,10 +128,11 @@ bool probe_mac(const char *s, size_t n, char out[18])
     int hex[12], k = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (isxdigit(c)) {
+        int d = str_hexval(c);
+        if (d >= 0) {
             if (k == 12)
                 return false;
-            hex[k++] = isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
+            hex[k++] = d;
         } else if (c != ':' && c != '-' && c != '.') {
             return false;
         }

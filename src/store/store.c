@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../core/err.h"
+#include "../core/str.h"
 #include "../core/xalloc.h"
 
 /* static const unsigned char NAME_sql[], generated from src/store/NAME.sql (see the Makefile) */
@@ -496,10 +497,7 @@ bool store_mac_normalise(const char *s, size_t n, char out[18])
     char sep = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        int h = c >= '0' && c <= '9' ? c - '0'
-              : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                     : -1;
+        int h = str_hexval(c);
         if (h >= 0) {
             if (digits == 12)
                 return false;

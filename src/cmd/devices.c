@@ -58,8 +58,7 @@ static int print_device(void *ctx, const struct store_row *r)
     }
     yajl_gen g = o->g;
     yajl_gen_map_open(g);
-    yajl_gen_string(g, (const unsigned char *)"device", 6);
-    yajl_gen_integer(g, r->device_id);
+    record_kint(g, "device", r->device_id);
     record_kv(g, "name", r->name);
     record_kv(g, "address", r->address);
     record_kv(g, "mac", r->mac);
@@ -71,10 +70,8 @@ static int print_device(void *ctx, const struct store_row *r)
     record_kv(g, "serial", r->serial);
     record_kv(g, "first_seen", r->first_seen);
     record_kv(g, "last_seen", r->seen);
-    yajl_gen_string(g, (const unsigned char *)"first_run", 9);
-    yajl_gen_integer(g, r->first_run);
-    yajl_gen_string(g, (const unsigned char *)"last_run", 8);
-    yajl_gen_integer(g, r->run_id);
+    record_kint(g, "first_run", r->first_run);
+    record_kint(g, "last_run", r->run_id);
     yajl_gen_map_close(g);
     record_json_line(g);
     return 0;

@@ -51,8 +51,7 @@ static void json_row(yajl_gen g, const char *key, const struct store_row *r)
 {
     yajl_gen_string(g, (const unsigned char *)key, strlen(key));
     yajl_gen_map_open(g);
-    yajl_gen_string(g, (const unsigned char *)"run", 3);
-    yajl_gen_integer(g, r->run_id);
+    record_kint(g, "run", r->run_id);
     record_kv(g, "verdict", r->verdict);
     record_kv(g, "maker", r->maker);
     record_kv(g, "brand", r->brand);
@@ -72,8 +71,7 @@ static int print_change(void *ctx, const struct store_diff_entry *e)
         yajl_gen g = o->g;
         yajl_gen_map_open(g);
         record_kv(g, "change", kinds[e->kind]);
-        yajl_gen_string(g, (const unsigned char *)"device", 6);
-        yajl_gen_integer(g, r->device_id);
+        record_kint(g, "device", r->device_id);
         record_kv(g, "name", r->name);
         record_kv(g, "mac", r->mac);
         if (e->kind == STORE_CHANGED) {

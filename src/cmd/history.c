@@ -44,8 +44,7 @@ static int print_json(void *ctx, const struct store_run *r)
 {
     yajl_gen g = ctx;
     yajl_gen_map_open(g);
-    yajl_gen_string(g, (const unsigned char *)"run", 3);
-    yajl_gen_integer(g, r->id);
+    record_kint(g, "run", r->id);
     record_kv(g, "source", r->source);
     record_kv(g, "started", r->started);
     record_kv(g, "finished", r->finished);
@@ -54,14 +53,12 @@ static int print_json(void *ctx, const struct store_run *r)
     record_kv(g, "as_of", r->as_of);
     record_kv(g, "rules", r->rules);
     record_kv(g, "host", r->host);
-    yajl_gen_string(g, (const unsigned char *)"devices", 7);
-    yajl_gen_integer(g, r->n_records);
+    record_kint(g, "devices", r->n_records);
     yajl_gen_string(g, (const unsigned char *)"verdicts", 8);
     yajl_gen_map_open(g);
     for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
         const char *k = verdict_kind_name(order[i]);
-        yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-        yajl_gen_integer(g, r->counts[order[i]]);
+        record_kint(g, k, r->counts[order[i]]);
     }
     yajl_gen_map_close(g);
     yajl_gen_map_close(g);

@@ -226,6 +226,12 @@ void record_kv(yajl_gen g, const char *k, const char *v)
         yajl_gen_null(g);
 }
 
+void record_kint(yajl_gen g, const char *k, long long v)
+{
+    yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+    yajl_gen_integer(g, v);
+}
+
 int record_read_options(const char *cmd, const char *usage, int argc, char **argv, const char **db,
                         const char **format)
 {

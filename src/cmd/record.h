@@ -103,6 +103,8 @@ int record_read_options(const char *cmd, const char *usage, int argc, char **arg
 int record_format_only(const char *cmd, const char *format, int argc, char *const *argv, bool *json);
 /* Appends "k": "v" to the open map of g ("k": null when v is NULL). */
 void record_kv(yajl_gen g, const char *k, const char *v);
+/* Appends "k": v (an integer) to the open map of g. */
+void record_kint(yajl_gen g, const char *k, long long v);
 /* Writes what g generated as one line on stdout and empties g for the next row. */
 void record_json_line(yajl_gen g);
 /* Ends the run (partial when some input was rejected) and closes the database. Returns true if

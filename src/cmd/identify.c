@@ -28,22 +28,12 @@ static const char usage[] =
 
 int cmd_identify(int argc, char **argv)
 {
-    static const struct option opts[] = { JUDGE_LONGOPTS, RECORD_LONGOPTS, { NULL, 0, NULL, 0 } };
     struct record_opts ro = { 0 };
     struct judge_opts jo;
     judge_opts_init(&jo, "identify", usage);
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
-        if (record_opt(&ro, c, optarg))
-            continue;
-        int rc = judge_opt(&jo, c, optarg, argv);
-        if (rc == JUDGE_HELP_SHOWN)
-            return EXIT_OK;
-        if (rc != EXIT_OK)
-            return rc < 0 ? EXIT_USAGE : rc;
-    }
+    int orc = record_judge_options(&jo, &ro, argc, argv);
+    if (orc != EXIT_OK)
+        return orc == JUDGE_HELP_SHOWN ? EXIT_OK : orc;
     if (argc - optind > 1) {
         log_error("identify: one input at most (FILE or -)");
         fputs("Try 'unmask identify --help'.\n", stderr);

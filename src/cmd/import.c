@@ -63,7 +63,6 @@ static int on_host(void *ctx, const struct nmap_host *h)
 
 int cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = { JUDGE_LONGOPTS, RECORD_LONGOPTS, { NULL, 0, NULL, 0 } };
     struct judge_opts jo;
     judge_opts_init(&jo, "import", usage);
     struct record_opts ro = { 0 };
@@ -77,18 +76,9 @@ int cmd_import(int argc, char **argv)
         return EXIT_USAGE;
     }
     argc--, argv++;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
-        if (record_opt(&ro, c, optarg))
-            continue;
-        int rc = judge_opt(&jo, c, optarg, argv);
-        if (rc == JUDGE_HELP_SHOWN)
-            return EXIT_OK;
-        if (rc != EXIT_OK)
-            return rc < 0 ? EXIT_USAGE : rc;
-    }
+    int orc = record_judge_options(&jo, &ro, argc, argv);
+    if (orc != EXIT_OK)
+        return orc == JUDGE_HELP_SHOWN ? EXIT_OK : orc;
     if (optind >= argc) {
         log_error("import nmap: no input files (give FILE.xml..., or - for standard input)");
         fputs("Try 'unmask import --help'.\n", stderr);

@@ -133,6 +133,22 @@ int record_begin_files(struct recorder *r, struct judge *j, const char *source, 
     return rc;
 }
 
+int record_judge_options(struct judge_opts *jo, struct record_opts *ro, int argc, char **argv)
+{
+    static const struct option opts[] = { JUDGE_LONGOPTS, RECORD_LONGOPTS, { NULL, 0, NULL, 0 } };
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, JUDGE_SHORTOPTS, opts, NULL)) != -1) {
+        if (record_opt(ro, c, optarg))
+            continue;
+        int rc = judge_opt(jo, c, optarg, argv);
+        if (rc != EXIT_OK)
+            return rc == JUDGE_HELP_SHOWN ? rc : rc < 0 ? EXIT_USAGE : rc;
+    }
+    return EXIT_OK;
+}
+
 void record_write(struct recorder *r, struct judge *j, const struct device *d,
                   const struct verdict *v, const struct report_extra *x)
 {

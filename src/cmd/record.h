@@ -81,6 +81,11 @@ int record_begin_files(struct recorder *r, struct judge *j, const char *source, 
 bool record_is_regular(const char *path);
 /* True if every one of files[0..n) is. */
 bool record_all_regular(char *const *files, int n);
+/* Reads the options of a command that takes only the judging options and --db/--no-db (identify,
+ * import) into jo and ro. Returns EXIT_OK (operands start at optind), JUDGE_HELP_SHOWN after printing
+ * the help, or the exit code to return (EXIT_USAGE, reported). */
+struct judge_opts;
+int record_judge_options(struct judge_opts *jo, struct record_opts *ro, int argc, char **argv);
 /* record_device, then judge_write: the verdict is printed now, or with its batch's commit. */
 void record_write(struct recorder *r, struct judge *j, const struct device *d,
                   const struct verdict *v, const struct report_extra *x);

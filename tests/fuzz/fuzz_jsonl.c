@@ -20,6 +20,7 @@
 #include "../../src/obs/jsonl.h"
 #include "../../src/report/report.h"
 #include "../../src/report/text.h"
+#include "../kb_pieces.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,20 +74,10 @@ static int strict_utf8 = 1;
 
 static void init(void)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        len += strlen(rules[i]);
-    char *text = malloc(len + 1);
-    text[0] = '\0';
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        strcat(text, rules[i]);
-    kb = kb_new(NULL, NULL);
-    if (kb_load_buf(kb, "fuzz.rules", text, len) != UNMASK_OK || kb_finish(kb) != UNMASK_OK ||
-        kb_check_examples(kb) != 0) {
+    if (!(kb = kb_from_pieces(rules, sizeof rules / sizeof *rules, "fuzz.rules"))) {
         fprintf(stderr, "fuzz_jsonl: the built-in knowledge base does not load\n");
         abort();
     }
-    free(text);
     ouidb = oui_db_new();
     oui_db_load_buf(ouidb, "MA-L", registry, sizeof registry - 1);
     oui_db_finish(ouidb);

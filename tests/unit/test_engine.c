@@ -8,6 +8,7 @@
 #include "../../src/core/utf8.h"
 #include "../../src/engine/engine.h"
 #include "../harness.h"
+#include "../kb_pieces.h"
 
 #define META "  source   https://example.org/src\n  date     2026-11-27\n"
 #define RULE(id, field, match, who, strength, example)                                             \
@@ -96,21 +97,8 @@ static int ev_of(const char *id)
 
 static void setup(void)
 {
-    /* the pieces join into one file (C99 string literals are only required up to 4095 bytes) */
-    size_t len = 0;
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        len += strlen(rules[i]);
-    char *text = malloc(len + 1);
-    text[0] = '\0';
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        strcat(text, rules[i]);
-    kb = kb_new(NULL, NULL);
-    int rc = kb_load_buf(kb, "engine.rules", text, len);
-    free(text);
-    REQUIRE(rc == UNMASK_OK);
-    REQUIRE(kb_finish(kb) == UNMASK_OK);
-    REQUIRE(kb_check_examples(kb) == 0);
-    REQUIRE(kb->n_errors == 0);
+    kb = kb_from_pieces(rules, sizeof rules / sizeof *rules, "engine.rules");
+    REQUIRE(kb != NULL);
     ouidb = oui_db_new();
     oui_db_load_buf(ouidb, "MA-L", registry, sizeof registry - 1);
     oui_db_finish(ouidb);

@@ -12,6 +12,7 @@
 #include "../../src/report/report.h"
 #include "../../src/report/text.h"
 #include "../harness.h"
+#include "../kb_pieces.h"
 
 #define META "  source   https://example.org/a\n  source   second source\n  date     2026-11-27\n"
 
@@ -43,19 +44,8 @@ static struct verdict v;
 
 static void setup(void)
 {
-    size_t len = 0;
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        len += strlen(rules[i]);
-    char *text = malloc(len + 1);
-    text[0] = '\0';
-    for (size_t i = 0; i < sizeof rules / sizeof *rules; i++)
-        strcat(text, rules[i]);
-    kb = kb_new(NULL, NULL);
-    int rc = kb_load_buf(kb, "report.rules", text, len);
-    free(text);
-    REQUIRE(rc == UNMASK_OK);
-    REQUIRE(kb_finish(kb) == UNMASK_OK);
-    REQUIRE(kb_check_examples(kb) == 0);
+    kb = kb_from_pieces(rules, sizeof rules / sizeof *rules, "report.rules");
+    REQUIRE(kb != NULL);
     static const char reg[] = "Registry,Assignment,Organization Name,Organization Address\nMA-L,001B2C,Acme Co,x\n";
     ouidb = oui_db_new();
     oui_db_load_buf(ouidb, "MA-L", reg, sizeof reg - 1);
